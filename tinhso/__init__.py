@@ -1,0 +1,1 @@
+"""tinhso — the digital-province platform."""

@@ -1,0 +1,121 @@
+"""The REST API root (``/api/v1/``): one NinjaAPI, routers contributed by the apps, and errors
+rendered as ``application/problem+json`` (RFC 9457) with a Vietnamese ``detail``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.security import SessionAuth
+
+from tinhso.lib.errors import DomainError
+
+PROBLEM = "application/problem+json"
+
+
+def problem(
+    request: HttpRequest, status: int, code: str, title: str, detail: str, **extra: Any
+) -> HttpResponse:
+    body = {
+        "type": f"https://tinhso.vn/problems/{code}",
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "code": code,
+        "instance": request.path,
+        **extra,
+    }
+    return api.create_response(request, body, status=status, content_type=PROBLEM)  # type: ignore[call-arg]
+
+
+api = NinjaAPI(
+    title="tinhso API",
+    version="1",
+    description=(
+        "API của nền tảng Tỉnh số. Lỗi trả về dạng application/problem+json (RFC 9457) với "
+        "`detail` tiếng Việt và `code` cho máy đọc. Xem docs/api.md."
+    ),
+    urls_namespace="api",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+    auth=None,
+)
+
+TITLES = {
+    400: "Yêu cầu không hợp lệ",
+    401: "Chưa đăng nhập",
+    403: "Không có quyền",
+    404: "Không tìm thấy",
+    409: "Xung đột trạng thái",
+    413: "Dữ liệu quá lớn",
+    415: "Kiểu dữ liệu không được hỗ trợ",
+    422: "Dữ liệu không hợp lệ",
+    429: "Quá nhiều yêu cầu",
+}
+
+
+@api.exception_handler(DomainError)
+def _domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    return problem(
+        request, exc.status, exc.code, TITLES.get(exc.status, "Lỗi"), exc.detail, **exc.extra
+    )
+
+
+@api.exception_handler(ValidationError)
+def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    errors = [
+        {
+            "field": ".".join(str(part) for part in error.get("loc", ()) if part != "body"),
+            "message": error.get("msg", ""),
+            "type": error.get("type", ""),
+        }
+        for error in exc.errors
+    ]
+    fields = ", ".join(e["field"] for e in errors if e["field"]) or "dữ liệu gửi lên"
+    return problem(
+        request, 422, "validation_error", TITLES[422], f"Dữ liệu không hợp lệ: {fields}.",
+        errors=errors,
+    )
+
+
+@api.exception_handler(AuthenticationError)
+def _auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return problem(request, 401, "not_authenticated", TITLES[401], "Cần đăng nhập để dùng chức năng này.")
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return problem(request, 404, "not_found", TITLES[404], "Không tìm thấy đối tượng yêu cầu.")
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return problem(
+        request, exc.status_code, "http_error", TITLES.get(exc.status_code, "Lỗi"), str(exc)
+    )
+
+
+session_auth = SessionAuth()
+
+
+@api.get("/health", tags=["hệ thống"], summary="Tình trạng dịch vụ")
+def health(request: HttpRequest) -> dict[str, str]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return {"status": "ok"}
+
+
+def register_routers() -> None:
+    """Each app contributes a router; imported lazily so domain modules never import the API."""
+    from tinhso.calendar.api import router as calendar_router
+    from tinhso.organizations.api import router as organizations_router
+
+    api.add_router("/calendar", calendar_router)
+    api.add_router("/organizations", organizations_router)
+
+
+register_routers()

@@ -1,0 +1,1 @@
+"""Moves staff role assignments to the successor when agencies merge."""
