@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "axes",
+    "tinhso.core",
     "tinhso.audit",
     "tinhso.organizations",
     "tinhso.identity",
@@ -182,7 +183,7 @@ AXES_VERBOSE = False
 AXES_IPWARE_PROXY_COUNT = env_int("TINHSO_PROXY_COUNT", 0, minimum=0)
 
 # Sessions and transport security.
-HTTPS = env_bool("TINHSO_HTTPS", not DEBUG)
+HTTPS = env_bool("TINHSO_HTTPS", not (DEBUG or TESTING))
 SESSION_COOKIE_AGE = env_int("TINHSO_SESSION_MINUTES", 8 * 60, minimum=5) * 60
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -206,6 +207,9 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+if DEBUG or TESTING:
+    # WhiteNoise serves from the finders here, but warns when the directory is missing.
+    (_ensure_data_dir() / "static").mkdir(exist_ok=True)
 MEDIA_ROOT = DATA_DIR / "media"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

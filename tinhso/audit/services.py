@@ -182,8 +182,7 @@ def verify_chain(progress: Callable[[int], None] | None = None) -> ChainReport:
         return ChainReport(
             checked,
             checked + 1 if head_sequence > checked else head_sequence,
-            f"đầu chuỗi ghi #{head_sequence} nhưng chuỗi dừng ở #{checked} "
-            "(bản ghi cuối bị xoá?)",
+            f"đầu chuỗi ghi #{head_sequence} nhưng chuỗi dừng ở #{checked} (bản ghi cuối bị xoá?)",
         )
     return ChainReport(checked)
 
@@ -199,4 +198,3 @@ def entries_for(target: models.Model) -> models.QuerySet[AuditEntry]:
     return AuditEntry.objects.filter(
         object_type=f"{target._meta.app_label}.{target._meta.model_name}", object_id=str(target.pk)
     )
-

@@ -27,7 +27,9 @@ def problem(
         "instance": request.path,
         **extra,
     }
-    return api.create_response(request, body, status=status, content_type=PROBLEM)  # type: ignore[call-arg]
+    response = api.create_response(request, body, status=status)
+    response["Content-Type"] = PROBLEM
+    return response
 
 
 api = NinjaAPI(
@@ -75,14 +77,20 @@ def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespons
     ]
     fields = ", ".join(e["field"] for e in errors if e["field"]) or "dữ liệu gửi lên"
     return problem(
-        request, 422, "validation_error", TITLES[422], f"Dữ liệu không hợp lệ: {fields}.",
+        request,
+        422,
+        "validation_error",
+        TITLES[422],
+        f"Dữ liệu không hợp lệ: {fields}.",
         errors=errors,
     )
 
 
 @api.exception_handler(AuthenticationError)
 def _auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    return problem(request, 401, "not_authenticated", TITLES[401], "Cần đăng nhập để dùng chức năng này.")
+    return problem(
+        request, 401, "not_authenticated", TITLES[401], "Cần đăng nhập để dùng chức năng này."
+    )
 
 
 @api.exception_handler(Http404)

@@ -40,8 +40,7 @@ def env_bool(name: str, default: bool, environ: Mapping[str, str] | None = None)
     if lowered in _FALSE:
         return False
     raise ImproperlyConfigured(
-        f"{name}={value!r} không hợp lệ: dùng true hoặc false "
-        f"(invalid boolean; use true or false)."
+        f"{name}={value!r} không hợp lệ: dùng true hoặc false (invalid boolean; use true or false)."
     )
 
 
@@ -69,9 +68,7 @@ def env_int(
     return number
 
 
-def env_list(
-    name: str, default: list[str], environ: Mapping[str, str] | None = None
-) -> list[str]:
+def env_list(name: str, default: list[str], environ: Mapping[str, str] | None = None) -> list[str]:
     value = _raw(name, environ)
     if value is None or value == "":
         return list(default)

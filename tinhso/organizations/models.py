@@ -31,7 +31,11 @@ class AdministrativeUnit(models.Model):
     division_type = models.CharField("loại", max_length=60, blank=True)
     codename = models.CharField("tên mã", max_length=200, blank=True)
     parent = models.ForeignKey(
-        "self", verbose_name="thuộc", null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name="thuộc",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="children",
     )
     valid_from = models.DateField("hiệu lực từ", null=True, blank=True)
@@ -42,7 +46,9 @@ class AdministrativeUnit(models.Model):
         verbose_name_plural = "đơn vị hành chính"
         ordering = ["era", "level", "code"]
         constraints = [
-            models.UniqueConstraint(fields=["era", "level", "code"], name="unique_unit_code_per_era")
+            models.UniqueConstraint(
+                fields=["era", "level", "code"], name="unique_unit_code_per_era"
+            )
         ]
 
     def __str__(self) -> str:
@@ -105,12 +111,20 @@ class Agency(models.Model):
     kind = models.CharField("loại", max_length=30, choices=Kind.choices)
     level = models.CharField("cấp", max_length=10, choices=Level.choices)
     parent = models.ForeignKey(
-        "self", verbose_name="cơ quan cấp trên", null=True, blank=True,
-        on_delete=models.PROTECT, related_name="children",
+        "self",
+        verbose_name="cơ quan cấp trên",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     administrative_unit = models.ForeignKey(
-        AdministrativeUnit, verbose_name="địa bàn", null=True, blank=True,
-        on_delete=models.PROTECT, related_name="agencies",
+        AdministrativeUnit,
+        verbose_name="địa bàn",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="agencies",
     )
     email = models.EmailField("thư điện tử", blank=True)
     phone = models.CharField("điện thoại", max_length=30, blank=True)

@@ -4,49 +4,76 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='AuditChainHead',
+            name="AuditChainHead",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sequence', models.PositiveBigIntegerField(default=0)),
-                ('entry_hash', models.CharField(default='', max_length=64)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("sequence", models.PositiveBigIntegerField(default=0)),
+                ("entry_hash", models.CharField(default="", max_length=64)),
             ],
             options={
-                'verbose_name': 'đầu chuỗi nhật ký',
+                "verbose_name": "đầu chuỗi nhật ký",
             },
         ),
         migrations.CreateModel(
-            name='AuditEntry',
+            name="AuditEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sequence', models.PositiveBigIntegerField(unique=True, verbose_name='số thứ tự')),
-                ('occurred_at', models.DateTimeField(db_index=True, verbose_name='thời điểm')),
-                ('actor_id', models.BigIntegerField(blank=True, db_index=True, null=True, verbose_name='mã người thực hiện')),
-                ('actor_label', models.CharField(max_length=255, verbose_name='người thực hiện')),
-                ('action', models.CharField(db_index=True, max_length=100, verbose_name='hành động')),
-                ('object_type', models.CharField(max_length=100, verbose_name='loại đối tượng')),
-                ('object_id', models.CharField(max_length=100, verbose_name='mã đối tượng')),
-                ('object_label', models.CharField(blank=True, max_length=500, verbose_name='đối tượng')),
-                ('before', models.JSONField(blank=True, null=True, verbose_name='trước')),
-                ('after', models.JSONField(blank=True, null=True, verbose_name='sau')),
-                ('reason', models.TextField(blank=True, verbose_name='lý do')),
-                ('request_id', models.CharField(blank=True, max_length=64, verbose_name='mã yêu cầu')),
-                ('ip_address', models.GenericIPAddressField(blank=True, null=True, verbose_name='địa chỉ IP')),
-                ('previous_hash', models.CharField(max_length=64)),
-                ('entry_hash', models.CharField(max_length=64, unique=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("sequence", models.PositiveBigIntegerField(unique=True, verbose_name="số thứ tự")),
+                ("occurred_at", models.DateTimeField(db_index=True, verbose_name="thời điểm")),
+                (
+                    "actor_id",
+                    models.BigIntegerField(
+                        blank=True, db_index=True, null=True, verbose_name="mã người thực hiện"
+                    ),
+                ),
+                ("actor_label", models.CharField(max_length=255, verbose_name="người thực hiện")),
+                (
+                    "action",
+                    models.CharField(db_index=True, max_length=100, verbose_name="hành động"),
+                ),
+                ("object_type", models.CharField(max_length=100, verbose_name="loại đối tượng")),
+                ("object_id", models.CharField(max_length=100, verbose_name="mã đối tượng")),
+                (
+                    "object_label",
+                    models.CharField(blank=True, max_length=500, verbose_name="đối tượng"),
+                ),
+                ("before", models.JSONField(blank=True, null=True, verbose_name="trước")),
+                ("after", models.JSONField(blank=True, null=True, verbose_name="sau")),
+                ("reason", models.TextField(blank=True, verbose_name="lý do")),
+                (
+                    "request_id",
+                    models.CharField(blank=True, max_length=64, verbose_name="mã yêu cầu"),
+                ),
+                (
+                    "ip_address",
+                    models.GenericIPAddressField(blank=True, null=True, verbose_name="địa chỉ IP"),
+                ),
+                ("previous_hash", models.CharField(max_length=64)),
+                ("entry_hash", models.CharField(max_length=64, unique=True)),
             ],
             options={
-                'verbose_name': 'bản ghi nhật ký',
-                'verbose_name_plural': 'nhật ký kiểm toán',
-                'ordering': ['sequence'],
-                'indexes': [models.Index(fields=['object_type', 'object_id'], name='audit_object_idx')],
+                "verbose_name": "bản ghi nhật ký",
+                "verbose_name_plural": "nhật ký kiểm toán",
+                "ordering": ["sequence"],
+                "indexes": [
+                    models.Index(fields=["object_type", "object_id"], name="audit_object_idx")
+                ],
             },
         ),
     ]

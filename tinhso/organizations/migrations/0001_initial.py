@@ -6,132 +6,339 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='AdministrativeUnit',
+            name="AdministrativeUnit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('era', models.CharField(choices=[('current', 'Từ 01/7/2025 (hai cấp)'), ('legacy', 'Trước 01/7/2025 (ba cấp)')], max_length=10, verbose_name='thời kỳ')),
-                ('level', models.CharField(choices=[('province', 'Tỉnh, thành phố'), ('district', 'Quận, huyện, thị xã'), ('commune', 'Xã, phường, thị trấn, đặc khu')], max_length=10, verbose_name='cấp')),
-                ('code', models.CharField(max_length=10, verbose_name='mã')),
-                ('name', models.CharField(max_length=200, verbose_name='tên')),
-                ('division_type', models.CharField(blank=True, max_length=60, verbose_name='loại')),
-                ('codename', models.CharField(blank=True, max_length=200, verbose_name='tên mã')),
-                ('valid_from', models.DateField(blank=True, null=True, verbose_name='hiệu lực từ')),
-                ('valid_to', models.DateField(blank=True, null=True, verbose_name='hiệu lực đến')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='organizations.administrativeunit', verbose_name='thuộc')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "era",
+                    models.CharField(
+                        choices=[
+                            ("current", "Từ 01/7/2025 (hai cấp)"),
+                            ("legacy", "Trước 01/7/2025 (ba cấp)"),
+                        ],
+                        max_length=10,
+                        verbose_name="thời kỳ",
+                    ),
+                ),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("province", "Tỉnh, thành phố"),
+                            ("district", "Quận, huyện, thị xã"),
+                            ("commune", "Xã, phường, thị trấn, đặc khu"),
+                        ],
+                        max_length=10,
+                        verbose_name="cấp",
+                    ),
+                ),
+                ("code", models.CharField(max_length=10, verbose_name="mã")),
+                ("name", models.CharField(max_length=200, verbose_name="tên")),
+                ("division_type", models.CharField(blank=True, max_length=60, verbose_name="loại")),
+                ("codename", models.CharField(blank=True, max_length=200, verbose_name="tên mã")),
+                ("valid_from", models.DateField(blank=True, null=True, verbose_name="hiệu lực từ")),
+                ("valid_to", models.DateField(blank=True, null=True, verbose_name="hiệu lực đến")),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="organizations.administrativeunit",
+                        verbose_name="thuộc",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'đơn vị hành chính',
-                'verbose_name_plural': 'đơn vị hành chính',
-                'ordering': ['era', 'level', 'code'],
+                "verbose_name": "đơn vị hành chính",
+                "verbose_name_plural": "đơn vị hành chính",
+                "ordering": ["era", "level", "code"],
             },
         ),
         migrations.CreateModel(
-            name='AdministrativeUnitSuccession',
+            name="AdministrativeUnitSuccession",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('is_partial', models.BooleanField(default=False, verbose_name='sáp nhập một phần')),
-                ('effective_on', models.DateField(default=datetime.date(2025, 7, 1), verbose_name='hiệu lực')),
-                ('predecessor', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='successions_as_predecessor', to='organizations.administrativeunit')),
-                ('successor', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='successions_as_successor', to='organizations.administrativeunit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "is_partial",
+                    models.BooleanField(default=False, verbose_name="sáp nhập một phần"),
+                ),
+                (
+                    "effective_on",
+                    models.DateField(default=datetime.date(2025, 7, 1), verbose_name="hiệu lực"),
+                ),
+                (
+                    "predecessor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="successions_as_predecessor",
+                        to="organizations.administrativeunit",
+                    ),
+                ),
+                (
+                    "successor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="successions_as_successor",
+                        to="organizations.administrativeunit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'chuyển đổi đơn vị hành chính',
-                'verbose_name_plural': 'chuyển đổi đơn vị hành chính',
+                "verbose_name": "chuyển đổi đơn vị hành chính",
+                "verbose_name_plural": "chuyển đổi đơn vị hành chính",
             },
         ),
         migrations.CreateModel(
-            name='Agency',
+            name="Agency",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=13, unique=True, verbose_name='mã định danh QCVN 102')),
-                ('identifier', models.CharField(max_length=35, unique=True, verbose_name='mã định danh QĐ 20/2020')),
-                ('name', models.CharField(max_length=300, verbose_name='tên')),
-                ('short_name', models.CharField(blank=True, max_length=100, verbose_name='tên viết tắt')),
-                ('kind', models.CharField(choices=[('peoples_committee', 'Ủy ban nhân dân'), ('office', 'Văn phòng'), ('department', 'Sở, ban, ngành'), ('service_centre', 'Trung tâm Phục vụ hành chính công'), ('division', 'Phòng, ban chuyên môn'), ('public_service_unit', 'Đơn vị sự nghiệp công lập'), ('central_branch', 'Cơ quan ngành dọc'), ('other', 'Khác')], max_length=30, verbose_name='loại')),
-                ('level', models.CharField(choices=[('central', 'Trung ương'), ('province', 'Cấp tỉnh'), ('commune', 'Cấp xã')], max_length=10, verbose_name='cấp')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='thư điện tử')),
-                ('phone', models.CharField(blank=True, max_length=30, verbose_name='điện thoại')),
-                ('address', models.CharField(blank=True, max_length=300, verbose_name='địa chỉ')),
-                ('status', models.CharField(choices=[('active', 'Đang hoạt động'), ('retired', 'Đã giải thể, sáp nhập')], default='active', max_length=10, verbose_name='trạng thái')),
-                ('valid_from', models.DateField(verbose_name='hiệu lực từ')),
-                ('valid_to', models.DateField(blank=True, null=True, verbose_name='hiệu lực đến')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='phiên bản')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('administrative_unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='agencies', to='organizations.administrativeunit', verbose_name='địa bàn')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='organizations.agency', verbose_name='cơ quan cấp trên')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(
+                        max_length=13, unique=True, verbose_name="mã định danh QCVN 102"
+                    ),
+                ),
+                (
+                    "identifier",
+                    models.CharField(
+                        max_length=35, unique=True, verbose_name="mã định danh QĐ 20/2020"
+                    ),
+                ),
+                ("name", models.CharField(max_length=300, verbose_name="tên")),
+                (
+                    "short_name",
+                    models.CharField(blank=True, max_length=100, verbose_name="tên viết tắt"),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("peoples_committee", "Ủy ban nhân dân"),
+                            ("office", "Văn phòng"),
+                            ("department", "Sở, ban, ngành"),
+                            ("service_centre", "Trung tâm Phục vụ hành chính công"),
+                            ("division", "Phòng, ban chuyên môn"),
+                            ("public_service_unit", "Đơn vị sự nghiệp công lập"),
+                            ("central_branch", "Cơ quan ngành dọc"),
+                            ("other", "Khác"),
+                        ],
+                        max_length=30,
+                        verbose_name="loại",
+                    ),
+                ),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("central", "Trung ương"),
+                            ("province", "Cấp tỉnh"),
+                            ("commune", "Cấp xã"),
+                        ],
+                        max_length=10,
+                        verbose_name="cấp",
+                    ),
+                ),
+                (
+                    "email",
+                    models.EmailField(blank=True, max_length=254, verbose_name="thư điện tử"),
+                ),
+                ("phone", models.CharField(blank=True, max_length=30, verbose_name="điện thoại")),
+                ("address", models.CharField(blank=True, max_length=300, verbose_name="địa chỉ")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("active", "Đang hoạt động"),
+                            ("retired", "Đã giải thể, sáp nhập"),
+                        ],
+                        default="active",
+                        max_length=10,
+                        verbose_name="trạng thái",
+                    ),
+                ),
+                ("valid_from", models.DateField(verbose_name="hiệu lực từ")),
+                ("valid_to", models.DateField(blank=True, null=True, verbose_name="hiệu lực đến")),
+                ("version", models.PositiveIntegerField(default=1, verbose_name="phiên bản")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "administrative_unit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="agencies",
+                        to="organizations.administrativeunit",
+                        verbose_name="địa bàn",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="organizations.agency",
+                        verbose_name="cơ quan cấp trên",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'cơ quan, đơn vị',
-                'verbose_name_plural': 'cơ quan, đơn vị',
-                'ordering': ['code'],
+                "verbose_name": "cơ quan, đơn vị",
+                "verbose_name_plural": "cơ quan, đơn vị",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='AgencyName',
+            name="AgencyName",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=300, verbose_name='tên')),
-                ('valid_from', models.DateField(verbose_name='từ ngày')),
-                ('valid_to', models.DateField(blank=True, null=True, verbose_name='đến ngày')),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='names', to='organizations.agency')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=300, verbose_name="tên")),
+                ("valid_from", models.DateField(verbose_name="từ ngày")),
+                ("valid_to", models.DateField(blank=True, null=True, verbose_name="đến ngày")),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="names",
+                        to="organizations.agency",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'tên qua các thời kỳ',
-                'verbose_name_plural': 'tên qua các thời kỳ',
-                'ordering': ['-valid_from'],
+                "verbose_name": "tên qua các thời kỳ",
+                "verbose_name_plural": "tên qua các thời kỳ",
+                "ordering": ["-valid_from"],
             },
         ),
         migrations.CreateModel(
-            name='AgencySuccession',
+            name="AgencySuccession",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('merger', 'Sáp nhập, hợp nhất'), ('split', 'Chia, tách'), ('transfer', 'Chuyển giao chức năng')], max_length=10, verbose_name='hình thức')),
-                ('effective_on', models.DateField(verbose_name='hiệu lực')),
-                ('reason', models.TextField(blank=True, verbose_name='căn cứ, lý do')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('predecessor', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='successions_as_predecessor', to='organizations.agency')),
-                ('successor', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='successions_as_successor', to='organizations.agency')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("merger", "Sáp nhập, hợp nhất"),
+                            ("split", "Chia, tách"),
+                            ("transfer", "Chuyển giao chức năng"),
+                        ],
+                        max_length=10,
+                        verbose_name="hình thức",
+                    ),
+                ),
+                ("effective_on", models.DateField(verbose_name="hiệu lực")),
+                ("reason", models.TextField(blank=True, verbose_name="căn cứ, lý do")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "predecessor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="successions_as_predecessor",
+                        to="organizations.agency",
+                    ),
+                ),
+                (
+                    "successor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="successions_as_successor",
+                        to="organizations.agency",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'kế thừa cơ quan',
-                'verbose_name_plural': 'kế thừa cơ quan',
+                "verbose_name": "kế thừa cơ quan",
+                "verbose_name_plural": "kế thừa cơ quan",
             },
         ),
         migrations.AddConstraint(
-            model_name='administrativeunit',
-            constraint=models.UniqueConstraint(fields=('era', 'level', 'code'), name='unique_unit_code_per_era'),
+            model_name="administrativeunit",
+            constraint=models.UniqueConstraint(
+                fields=("era", "level", "code"), name="unique_unit_code_per_era"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='administrativeunitsuccession',
-            constraint=models.UniqueConstraint(fields=('predecessor', 'successor'), name='unique_unit_succession'),
+            model_name="administrativeunitsuccession",
+            constraint=models.UniqueConstraint(
+                fields=("predecessor", "successor"), name="unique_unit_succession"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='agency',
-            constraint=models.CheckConstraint(condition=models.Q(('valid_to__isnull', True), ('valid_to__gte', models.F('valid_from')), _connector='OR'), name='agency_valid_range'),
+            model_name="agency",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("valid_to__isnull", True),
+                    ("valid_to__gte", models.F("valid_from")),
+                    _connector="OR",
+                ),
+                name="agency_valid_range",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='agency',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'active'), ('valid_to__isnull', True)), models.Q(('status', 'retired'), ('valid_to__isnull', False)), _connector='OR'), name='agency_retired_has_end'),
+            model_name="agency",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "active"), ("valid_to__isnull", True)),
+                    models.Q(("status", "retired"), ("valid_to__isnull", False)),
+                    _connector="OR",
+                ),
+                name="agency_retired_has_end",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='agencyname',
-            constraint=models.UniqueConstraint(condition=models.Q(('valid_to__isnull', True)), fields=('agency',), name='one_current_name'),
+            model_name="agencyname",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("valid_to__isnull", True)),
+                fields=("agency",),
+                name="one_current_name",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='agencysuccession',
-            constraint=models.UniqueConstraint(fields=('predecessor', 'successor'), name='unique_agency_succession'),
+            model_name="agencysuccession",
+            constraint=models.UniqueConstraint(
+                fields=("predecessor", "successor"), name="unique_agency_succession"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='agencysuccession',
-            constraint=models.CheckConstraint(condition=models.Q(('predecessor', models.F('successor')), _negated=True), name='succession_not_self'),
+            model_name="agencysuccession",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("predecessor", models.F("successor")), _negated=True),
+                name="succession_not_self",
+            ),
         ),
     ]
