@@ -37,7 +37,8 @@ def _secret_key() -> str:
         return key
     if not (DEBUG or TESTING):
         raise ImproperlyConfigured(
-            "Thiếu TINHSO_SECRET_KEY (hoặc TINHSO_SECRET_KEY_FILE): bắt buộc khi TINHSO_DEBUG=false. "
+            "Thiếu TINHSO_SECRET_KEY (hoặc TINHSO_SECRET_KEY_FILE): "
+            "bắt buộc khi TINHSO_DEBUG=false. "
             "Tạo khoá: python3 -c 'import secrets; print(secrets.token_urlsafe(50))'"
         )
     # Development: a key generated once and kept in the data directory.

@@ -15,13 +15,14 @@ class AuditContext:
     actor_label: str = ""
 
 
-_current: contextvars.ContextVar[AuditContext] = contextvars.ContextVar(
-    "tinhso_audit_context", default=AuditContext()
+_EMPTY = AuditContext()
+_current: contextvars.ContextVar[AuditContext | None] = contextvars.ContextVar(
+    "tinhso_audit_context", default=None
 )
 
 
 def current() -> AuditContext:
-    return _current.get()
+    return _current.get() or _EMPTY
 
 
 @contextlib.contextmanager

@@ -71,3 +71,6 @@ class AuditChainHead(models.Model):
 
     class Meta:
         verbose_name = "đầu chuỗi nhật ký"
+
+    def __str__(self) -> str:
+        return f"#{self.sequence} {self.entry_hash[:12]}"

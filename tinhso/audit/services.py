@@ -52,7 +52,7 @@ def snapshot(instance: models.Model, fields: Iterable[str]) -> dict[str, Any]:
         field = instance._meta.get_field(name)
         attname = getattr(field, "attname", name)
         result[name] = getattr(instance, attname)
-    return _json_safe(result)  # type: ignore[no-any-return]
+    return _json_safe(result)
 
 
 def actor_label_for(actor: Any) -> str:

@@ -1,7 +1,6 @@
 """``/api/v1/organizations`` — the agency directory (public) and agency maintenance."""
 # No "from __future__ import annotations" here: django-ninja reads the annotations at run time.
 
-
 import datetime as dt
 
 from django.db.models import Q, QuerySet

@@ -76,6 +76,9 @@ class AdministrativeUnitSuccession(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.predecessor_id} → {self.successor_id}"
+
 
 class AgencyQuerySet(models.QuerySet["Agency"]):
     def active(self) -> AgencyQuerySet:
@@ -223,3 +226,6 @@ class AgencySuccession(models.Model):
                 condition=~Q(predecessor=models.F("successor")), name="succession_not_self"
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.predecessor.code} → {self.successor.code} ({self.effective_on})"

@@ -272,7 +272,7 @@ def update_agency(
             "Không sửa được các trường: "
             + ", ".join(sorted(unknown))
             + " (mã định danh không thay đổi; sáp nhập dùng lệnh merge).",
-            errors={name: "không sửa được" for name in sorted(unknown)},
+            errors=dict.fromkeys(sorted(unknown), "không sửa được"),
         )
     if not agency.is_active:
         raise Conflict(f"Cơ quan {agency.code} đã giải thể/sáp nhập; không sửa được.")

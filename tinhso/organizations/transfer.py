@@ -83,12 +83,12 @@ def agency_rows(agencies: Iterable[Agency] | None = None) -> list[dict[str, str]
     return _parents_first(rows)
 
 
-def _parents_first(rows: list[dict[str, str]]) -> list[dict[str, str]]:
+def _parents_first(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     by_code = {row["code"]: row for row in rows}
-    ordered: list[dict[str, str]] = []
+    ordered: list[dict[str, Any]] = []
     placed: set[str] = set()
 
-    def place(row: dict[str, str], trail: tuple[str, ...]) -> None:
+    def place(row: dict[str, Any], trail: tuple[str, ...]) -> None:
         code = row["code"]
         if code in placed or code in trail:
             return
@@ -172,7 +172,7 @@ def _validate(rows: list[dict[str, str]]) -> tuple[list[dict[str, Any]], list[st
     )
     for number, raw in enumerate(rows, start=2):
         label = f"dòng {number}"
-        row = {key: normalize_text(raw.get(key, "") or "") for key in COLUMNS}
+        row: dict[str, Any] = {key: normalize_text(raw.get(key, "") or "") for key in COLUMNS}
         row["code"] = normalize_code(row["code"])
         row["parent_code"] = normalize_code(row["parent_code"])
         row["identifier"] = normalize_code(row["identifier"])

@@ -22,7 +22,10 @@ class Command(OperatorCommand):
             from tinhso.organizations.units import load_administrative_units
 
             units = load_administrative_units()
-            self.stdout.write(f"Đơn vị hành chính: {units.summary()}")
+            self.stdout.write(
+                f"Đơn vị hành chính: thêm {units.created}, cập nhật {units.updated} "
+                f"(dữ liệu {units.data_version})."
+            )
             report = load_demo_province()
             self.stdout.write(
                 f"Tỉnh mẫu: thêm {report.agencies_created} cơ quan, "
