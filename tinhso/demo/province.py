@@ -14,7 +14,7 @@ from tinhso.identity.services import assign_role, create_user
 from tinhso.organizations.models import AdministrativeUnit, Agency
 from tinhso.organizations.services import create_agency
 
-DEMO_PASSWORD = "TinhSo@2026"  # noqa: S105  (printed by `make run`; demo data only)
+DEMO_PASSWORD = "DongThap@2026"  # noqa: S105  (printed by `make run`; demo data only)
 PROVINCE_UNIT_CODE = "82"
 FOUNDED = dt.date(2025, 7, 1)
 ROOT = "000.00.00.H82"
