@@ -29,7 +29,7 @@ def ensure_migrated(stdout: Any = None) -> None:
         return
     if connections[DEFAULT_DB_ALIAS].vendor == "sqlite":
         if stdout is not None:
-            stdout.write(f"Đang khởi tạo cơ sở dữ liệu ({len(pending)} migration)…")
+            stdout.write(f"Đang khởi tạo cơ sở dữ liệu ({len(pending)} migration)…\n")
         call_command("migrate", interactive=False, verbosity=0)
         return
     raise CommandError(

@@ -1,4 +1,3 @@
-from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from tinhso.portal import views
@@ -6,6 +5,8 @@ from tinhso.portal import views
 app_name = "portal"
 urlpatterns = [
     path("", views.home, name="home"),
-    path("dang-nhap/", auth_views.LoginView.as_view(template_name="portal/login.html"), name="login"),
-    path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
+    path("dang-nhap/", views.SignInView.as_view(), name="login"),
+    path("dang-xuat/", views.SignOutView.as_view(), name="logout"),
+    path("lam-viec/", views.workspace, name="workspace"),
+    path("tai-khoan/", views.account, name="account"),
 ]
