@@ -36,7 +36,7 @@ test: $(STAMP)  ## lint, types, migrations check, the suite on SQLite and then o
 lint: $(STAMP)  ## ruff (lint + format check) and mypy
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy tinhso
+	TINHSO_DEBUG=true $(BIN)/mypy tinhso
 
 .PHONY: format
 format: $(STAMP)  ## apply ruff formatting and safe fixes

@@ -194,7 +194,10 @@ SECURE_SSL_REDIRECT = HTTPS and env_bool("TINHSO_SSL_REDIRECT", True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
 SECURE_HSTS_SECONDS = env_int("TINHSO_HSTS_SECONDS", 31536000 if HTTPS else 0, minimum=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
-SECURE_HSTS_PRELOAD = False
+# Preloading commits the whole domain (often a shared gov.vn parent) to HTTPS in browsers for
+# years: the operator opts in; the deploy check's reminder is silenced while it is off.
+SECURE_HSTS_PRELOAD = HTTPS and env_bool("TINHSO_HSTS_PRELOAD", False)
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
