@@ -5,9 +5,10 @@ from __future__ import annotations
 import os
 import sys
 
-# Commands that must run on an unmigrated database (or do not touch it).
+# Commands that must run on an unmigrated database, migrate by themselves, or need no database.
 _NO_AUTO_MIGRATE = {
     "migrate",
+    "serve",
     "makemigrations",
     "sqlmigrate",
     "showmigrations",
