@@ -10,7 +10,6 @@ import csv
 import datetime as dt
 import io
 import json
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,7 +19,7 @@ from tinhso.lib.errors import InvalidInput
 from tinhso.lib.text import normalize_text
 from tinhso.organizations.codes import is_qcvn102, is_qd20, normalize_code, qd20_from_qcvn102
 from tinhso.organizations.models import AdministrativeUnit, Agency
-from tinhso.organizations.services import create_agency, update_agency
+from tinhso.organizations.services import EDITABLE_FIELDS, create_agency, update_agency
 
 COLUMNS = [
     "code",
@@ -39,48 +38,34 @@ COLUMNS = [
     "valid_to",
 ]
 REQUIRED = ["code", "name", "kind", "level"]
-UPDATABLE = [
-    "name",
-    "short_name",
-    "kind",
-    "level",
-    "parent_code",
-    "administrative_unit_code",
-    "email",
-    "phone",
-    "address",
-]
+UPDATABLE = sorted(EDITABLE_FIELDS)
 
 
-def agency_rows(agencies: Iterable[Agency] | None = None) -> list[dict[str, str]]:
-    queryset = Agency.objects.all() if agencies is None else agencies
-    rows = []
-    for agency in (
-        Agency.objects.filter(pk__in=[a.pk for a in queryset])
-        .select_related("parent", "administrative_unit")
-        .order_by("code")
-    ):
-        rows.append(
-            {
-                "code": agency.code,
-                "identifier": agency.identifier,
-                "name": agency.name,
-                "short_name": agency.short_name,
-                "kind": agency.kind,
-                "level": agency.level,
-                "parent_code": agency.parent.code if agency.parent else "",
-                "administrative_unit_code": (
-                    agency.administrative_unit.code if agency.administrative_unit else ""
-                ),
-                "email": agency.email,
-                "phone": agency.phone,
-                "address": agency.address,
-                "status": agency.status,
-                "valid_from": agency.valid_from.isoformat(),
-                "valid_to": agency.valid_to.isoformat() if agency.valid_to else "",
-            }
-        )
-    return _parents_first(rows)
+def agency_row(agency: Agency) -> dict[str, str]:
+    """One agency as a flat row of text (the CSV/JSON exchange format)."""
+    return {
+        "code": agency.code,
+        "identifier": agency.identifier,
+        "name": agency.name,
+        "short_name": agency.short_name,
+        "kind": agency.kind,
+        "level": agency.level,
+        "parent_code": agency.parent.code if agency.parent else "",
+        "administrative_unit_code": (
+            agency.administrative_unit.code if agency.administrative_unit else ""
+        ),
+        "email": agency.email,
+        "phone": agency.phone,
+        "address": agency.address,
+        "status": agency.status,
+        "valid_from": agency.valid_from.isoformat(),
+        "valid_to": agency.valid_to.isoformat() if agency.valid_to else "",
+    }
+
+
+def agency_rows() -> list[dict[str, str]]:
+    agencies = Agency.objects.select_related("parent", "administrative_unit").order_by("code")
+    return _parents_first([agency_row(agency) for agency in agencies])
 
 
 def _parents_first(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -267,19 +252,7 @@ def import_agencies(
                 )
                 report.created.append(row["code"])
                 continue
-            current = {
-                "name": agency.name,
-                "short_name": agency.short_name,
-                "kind": agency.kind,
-                "level": agency.level,
-                "parent_code": agency.parent.code if agency.parent else "",
-                "administrative_unit_code": (
-                    agency.administrative_unit.code if agency.administrative_unit else ""
-                ),
-                "email": agency.email,
-                "phone": agency.phone,
-                "address": agency.address,
-            }
+            current = agency_row(agency)
             changes = {key: row[key] for key in UPDATABLE if row[key] != current[key]}
             if not changes:
                 report.unchanged.append(row["code"])
