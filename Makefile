@@ -8,6 +8,9 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export TINHSO_DATA_DIR ?= $(CURDIR)/var
 BIN := $(VENV)/bin
+# Libraries the Python packages load at run time (WeasyPrint renders the standard forms with Pango).
+SYSTEM_PACKAGES := '/usr/lib/*/libpango-1.0.so.0=libpango-1.0-0' '/usr/lib/*/libpangoft2-1.0.so.0=libpangoft2-1.0-0'
+
 STAMP := $(VENV)/.installed-$(shell cat requirements/lock.txt pyproject.toml | sha1sum | cut -c1-12)
 
 .PHONY: help
@@ -16,6 +19,7 @@ help:  ## list the targets
 
 $(STAMP): requirements/lock.txt pyproject.toml
 	@scripts/check-python.sh $(PYTHON)
+	@scripts/ensure-system-packages.sh $(SYSTEM_PACKAGES)
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements/lock.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .

@@ -72,6 +72,9 @@ INSTALLED_APPS = [
     "tinhso.organizations",
     "tinhso.identity",
     "tinhso.calendar",
+    "tinhso.catalog",
+    "tinhso.dossiers",
+    "tinhso.printing",
     "tinhso.portal",
     "tinhso.demo",
 ]

@@ -10,6 +10,18 @@ ALLOWED = {
     "organizations": {"audit", "lib", "core"},
     "identity": {"organizations", "audit", "lib", "core"},
     "calendar": {"audit", "lib", "core"},
+    "printing": {"lib", "core"},
+    "catalog": {"identity", "organizations", "calendar", "audit", "lib", "core"},
+    "dossiers": {
+        "catalog",
+        "identity",
+        "organizations",
+        "calendar",
+        "printing",
+        "audit",
+        "lib",
+        "core",
+    },
     "demo": {"identity", "organizations", "calendar", "audit", "lib", "core"},
 }
 WEB_MODULES = {"api", "views", "admin", "urls", "management", "forms", "templatetags"}
