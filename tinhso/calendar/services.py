@@ -348,6 +348,32 @@ def working_days_between(start: dt.date, end: dt.date) -> int:
     return count
 
 
+def working_time_between(start: dt.datetime, end: dt.datetime) -> dt.timedelta:
+    """Office time elapsed from ``start`` to ``end`` (zero when ``end`` is not later): the
+    inverse of :func:`add_working_hours` for a start inside office hours."""
+    first, last = _to_local(start), _to_local(end)
+    if last <= first:
+        return dt.timedelta(0)
+    periods = working_periods()
+    days = _Days(first.date(), (last.date() - first.date()).days + 1)
+    total = dt.timedelta(0)
+    day = first.date()
+    while day <= last.date():
+        if days.is_working_day(day):
+            for period_start, period_end in periods:
+                begin = max(_combine(day, period_start), first)
+                finish = min(_combine(day, period_end), last)
+                if finish > begin:
+                    total += finish - begin
+        day += dt.timedelta(days=1)
+    return total
+
+
+def working_hours_per_day() -> dt.timedelta:
+    """Length of one working day's office hours (7 h 30 min with the default periods)."""
+    return sum((_length(a, b) for a, b in working_periods()), dt.timedelta())
+
+
 # Changing ------------------------------------------------------------------------------------
 
 

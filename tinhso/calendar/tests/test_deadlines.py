@@ -16,6 +16,7 @@ from tinhso.calendar.services import (
     set_working_periods,
     working_days_between,
     working_periods,
+    working_time_between,
 )
 from tinhso.lib.errors import InvalidInput
 
@@ -171,3 +172,16 @@ def test_overrides_are_read_in_one_query_not_per_day() -> None:
     with CaptureQueriesContext(connection) as queries:
         add_working_hours(start, 750)
     assert len(queries) == 2
+
+
+def test_working_time_between_inverts_add_working_hours() -> None:
+    zone = ZoneInfo("Asia/Ho_Chi_Minh")
+    start = dt.datetime(2025, 1, 24, 10, 0, tzinfo=zone)  # Friday before Tết 2025
+    for hours in (Decimal("0.5"), Decimal(3), Decimal("7.5"), Decimal(20), Decimal(60)):
+        end = add_working_hours(start, hours)
+        assert working_time_between(start, end) == dt.timedelta(hours=float(hours))
+    # Over Tết (25 Jan – 2 Feb) nothing elapses.
+    assert working_time_between(
+        dt.datetime(2025, 1, 24, 17, 0, tzinfo=zone), dt.datetime(2025, 2, 3, 7, 30, tzinfo=zone)
+    ) == dt.timedelta(0)
+    assert working_time_between(start, start - dt.timedelta(hours=1)) == dt.timedelta(0)
