@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-FOUNDED = dt.date(2025, 7, 1)
+FOUNDED = dt.date(2020, 1, 1)
 PASSWORD = "Mat-khau-thu-nghiem-2026"
 
 

@@ -73,3 +73,23 @@ class RoleAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()} — {self.agency.code}"
+
+
+class ApiToken(models.Model):
+    """A bearer token for machine clients (integrations). Only a SHA-256 of the secret is kept;
+    the secret is shown once, when created."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField("tên", max_length=100)
+    prefix = models.CharField(max_length=12, db_index=True)
+    secret_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "khoá API"
+        verbose_name_plural = "khoá API"
+
+    def __str__(self) -> str:
+        return f"{self.user.username}: {self.name} ({self.prefix}…)"

@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
-from tinhso.core.api import session_auth
+from tinhso.core.auth import staff_or_citizen
 from tinhso.identity.access import get_agency_for
 from tinhso.organizations.models import Agency
 from tinhso.organizations.services import resolve_agency, update_agency
@@ -101,7 +101,7 @@ def get_agency(request: HttpRequest, code: str) -> Agency:
 @router.patch(
     "/agencies/{code}",
     response={200: AgencyOut},
-    auth=session_auth,
+    auth=staff_or_citizen,
     summary="Sửa thông tin cơ quan (quản trị cơ quan hoặc cấp tỉnh)",
 )
 def patch_agency(request: HttpRequest, code: str, payload: AgencyPatch) -> Agency:

@@ -182,3 +182,21 @@ def test_login_uses_the_request_aware_backend(rf: Any, specialist: Any) -> None:
     request = rf.post("/dang-nhap/")
     assert authenticate(request, username="chuyenvien", password="Mat-khau-thu-nghiem-2026")
     assert authenticate(request, username="chuyenvien", password="sai") is None
+
+
+def test_api_tokens_authenticate_until_revoked(specialist: Any) -> None:
+    from django.test import Client
+
+    from tinhso.identity.tokens import create_token, revoke_token, user_for_token
+
+    api_token, secret = create_token(actor=None, user=specialist, name="Hệ thống một cửa cũ")
+    assert secret.startswith(f"tsk_{api_token.prefix}_")
+    assert api_token.secret_hash != secret and secret not in api_token.secret_hash
+    assert user_for_token(secret) == specialist
+    assert user_for_token(secret + "x") is None
+    client = Client()
+    response = client.get("/api/v1/health", HTTP_AUTHORIZATION=f"Bearer {secret}")
+    assert response.status_code == 200
+    revoke_token(actor=None, prefix=api_token.prefix)
+    assert user_for_token(secret) is None
+    assert AuditEntry.objects.filter(action__startswith="identity.token").count() == 2

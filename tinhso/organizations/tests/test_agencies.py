@@ -55,7 +55,7 @@ def test_create_agency_records_name_history_and_audit(province: dict[str, Any]) 
     assert agency.code == "000.00.04.H99"
     assert agency.parent == province["root"]
     assert list(agency.names.values_list("name", "valid_from", "valid_to")) == [
-        ("Sở Tư pháp", dt.date(2025, 7, 1), None)
+        ("Sở Tư pháp", dt.date(2020, 1, 1), None)
     ]
     entry = AuditEntry.objects.get(action="organizations.agency.create", object_id=str(agency.pk))
     assert entry.after["code"] == "000.00.04.H99"

@@ -122,3 +122,29 @@ def test_invalid_body_is_a_422_naming_the_field(
     cycle = patch(client, "000.00.04.H99", {"version": 1, "parent_code": "000.01.04.H99"})
     assert cycle.status_code == 422
     assert "vòng lặp" in cycle.json()["detail"]
+
+
+def test_machine_client_edits_with_a_bearer_token(
+    province: dict[str, Any], agency_administrator: Any
+) -> None:
+    from tinhso.identity.tokens import create_token
+
+    _, secret = create_token(actor=None, user=agency_administrator, name="Tích hợp")
+    client = Client(enforce_csrf_checks=True)
+    response = client.patch(
+        "/api/v1/organizations/agencies/000.00.04.H99",
+        data=json.dumps({"version": 1, "email": "stp@example.gov.vn"}),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {secret}",
+    )
+    assert response.status_code == 200, response.content
+    assert AuditEntry.objects.get(action="organizations.agency.update").actor_id == (
+        agency_administrator.pk
+    )
+    bad = client.patch(
+        "/api/v1/organizations/agencies/000.00.04.H99",
+        data=json.dumps({"version": 2}),
+        content_type="application/json",
+        HTTP_AUTHORIZATION="Bearer tsk_nope_nope",
+    )
+    assert bad.status_code == 401

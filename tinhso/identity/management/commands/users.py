@@ -16,6 +16,7 @@ from tinhso.audit.services import record
 from tinhso.core.commands import OperatorCommand
 from tinhso.identity.models import Role, RoleAssignment, User
 from tinhso.identity.services import assign_role, create_user, revoke_role
+from tinhso.identity.tokens import create_token, revoke_token
 from tinhso.organizations.services import find_agency
 
 
@@ -41,6 +42,11 @@ class Command(OperatorCommand):
             role.add_argument("username")
             role.add_argument("agency", help="mã cơ quan")
             role.add_argument("role", choices=Role.values)
+        token = sub.add_parser("token", help="tạo khoá API cho một tài khoản (in ra một lần)")
+        token.add_argument("username")
+        token.add_argument("--name", required=True, help="tên hệ thống dùng khoá")
+        revoke = sub.add_parser("revoke-token", help="thu hồi khoá API")
+        revoke.add_argument("prefix", help="tiền tố 8 ký tự của khoá")
         password = sub.add_parser("set-password", help="đặt lại mật khẩu")
         password.add_argument("username")
         password.add_argument("--password-file")
@@ -117,6 +123,17 @@ class Command(OperatorCommand):
             role=options["role"],
         )
         self.stdout.write("Đã thu hồi vai trò.")
+
+    def do_token(self, options: dict[str, Any]) -> None:
+        api_token, secret = create_token(
+            actor=None, user=self._user(options["username"]), name=options["name"]
+        )
+        self.stderr.write(f"Khoá API «{api_token.name}» (lưu lại ngay, không hiển thị lại):")
+        self.stdout.write(secret)
+
+    def do_revoke_token(self, options: dict[str, Any]) -> None:
+        revoke_token(actor=None, prefix=options["prefix"])
+        self.stdout.write("Đã thu hồi khoá API.")
 
     def do_set_password(self, options: dict[str, Any]) -> None:
         user = self._user(options["username"])

@@ -1,0 +1,71 @@
+"""API tokens: ``tsk_<prefix>_<secret>``; only the hash is stored."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from tinhso.audit.services import record
+from tinhso.identity.models import ApiToken, User
+from tinhso.lib.errors import InvalidInput, NotFound
+from tinhso.lib.text import normalize_text
+
+# last_used_at is refreshed at most this often, so that reads do not become writes.
+TOUCH_INTERVAL = dt.timedelta(minutes=5)
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def create_token(*, actor: Any, user: User, name: str) -> tuple[ApiToken, str]:
+    name = normalize_text(name)
+    if not name:
+        raise InvalidInput("Cần đặt tên cho khoá API.", errors={"name": "trống"})
+    if not user.is_active:
+        raise InvalidInput("Tài khoản đã bị khoá.")
+    prefix = secrets.token_hex(4)
+    token = f"tsk_{prefix}_{secrets.token_urlsafe(32)}"
+    with transaction.atomic():
+        api_token = ApiToken.objects.create(
+            user=user, name=name, prefix=prefix, secret_hash=_hash(token)
+        )
+        record(
+            "identity.token.create",
+            actor=actor,
+            target=api_token,
+            after={"user": user.username, "name": name, "prefix": prefix},
+        )
+    return api_token, token
+
+
+def revoke_token(*, actor: Any, prefix: str) -> ApiToken:
+    with transaction.atomic():
+        api_token = ApiToken.objects.filter(prefix=prefix, revoked_at__isnull=True).first()
+        if api_token is None:
+            raise NotFound(f"Không có khoá API đang dùng với tiền tố {prefix!r}.")
+        api_token.revoked_at = timezone.now()
+        api_token.save(update_fields=["revoked_at"])
+        record("identity.token.revoke", actor=actor, target=api_token)
+    return api_token
+
+
+def user_for_token(token: str) -> User | None:
+    if not token.startswith("tsk_"):
+        return None
+    api_token = (
+        ApiToken.objects.select_related("user")
+        .filter(secret_hash=_hash(token), revoked_at__isnull=True, user__is_active=True)
+        .first()
+    )
+    if api_token is None:
+        return None
+    now = timezone.now()
+    if api_token.last_used_at is None or now - api_token.last_used_at > TOUCH_INTERVAL:
+        ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=now)
+    return api_token.user
