@@ -33,6 +33,10 @@ class Procedure(models.Model):
     national_code = models.CharField("mã TTHC quốc gia", max_length=30, db_index=True)
     code = models.CharField("mã TTHC của tỉnh", max_length=60, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Retirement (bãi bỏ) closes the procedure to new dossiers from this date; dossiers in flight
+    # keep the version they were received under. Cleared when a new version is published.
+    retired_on = models.DateField("ngừng tiếp nhận từ ngày", null=True, blank=True)
+    retirement_reason = models.TextField("lý do ngừng tiếp nhận", blank=True)
 
     class Meta:
         verbose_name = "thủ tục hành chính"
@@ -98,6 +102,8 @@ class ProcedureVersion(models.Model):
     content_hash = models.CharField(max_length=64, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    withdrawn_at = models.DateTimeField("thời điểm rút công bố", null=True, blank=True)
+    withdrawal_reason = models.TextField("lý do rút công bố", blank=True)
 
     class Meta:
         verbose_name = "phiên bản thủ tục"
@@ -105,6 +111,14 @@ class ProcedureVersion(models.Model):
         ordering = ["procedure", "-number"]
         constraints = [
             models.UniqueConstraint(fields=["procedure", "number"], name="unique_version_number"),
+            models.CheckConstraint(
+                condition=models.Q(valid_to__isnull=True)
+                | models.Q(valid_to__gte=models.F("valid_from")),
+                name="version_valid_range",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "valid_from", "valid_to"], name="version_effective_idx"),
         ]
 
     def __str__(self) -> str:

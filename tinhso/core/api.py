@@ -3,12 +3,15 @@ rendered as ``application/problem+json`` (RFC 9457) with a Vietnamese ``detail``
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import timezone
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, HttpError, ValidationError
-from ninja.security import SessionAuth
+from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
+from ninja.renderers import JSONRenderer
+from ninja.responses import NinjaJSONEncoder
 
 from tinhso.lib.errors import DomainError
 
@@ -32,7 +35,21 @@ def problem(
     return response
 
 
+class LocalTimeEncoder(NinjaJSONEncoder):
+    """Instants leave the API in Vietnamese local time (+07:00), as people read them."""
+
+    def default(self, o: Any) -> Any:
+        if isinstance(o, dt.datetime) and timezone.is_aware(o):
+            return timezone.localtime(o).isoformat()
+        return super().default(o)
+
+
+class LocalTimeRenderer(JSONRenderer):
+    encoder_class = LocalTimeEncoder
+
+
 api = NinjaAPI(
+    renderer=LocalTimeRenderer(),
     title="tinhso API",
     version="1",
     description=(
@@ -93,6 +110,20 @@ def _auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
     )
 
 
+@api.exception_handler(Throttled)
+def _throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
+    response = problem(
+        request,
+        429,
+        "throttled",
+        TITLES[429],
+        "Bạn đã gửi quá nhiều yêu cầu; vui lòng thử lại sau ít phút.",
+    )
+    if exc.wait:
+        response["Retry-After"] = str(int(exc.wait) + 1)
+    return response
+
+
 @api.exception_handler(Http404)
 def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return problem(request, 404, "not_found", TITLES[404], "Không tìm thấy đối tượng yêu cầu.")
@@ -103,9 +134,6 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return problem(
         request, exc.status_code, "http_error", TITLES.get(exc.status_code, "Lỗi"), str(exc)
     )
-
-
-session_auth = SessionAuth()
 
 
 @api.get("/health", tags=["hệ thống"], summary="Tình trạng dịch vụ")
@@ -120,10 +148,18 @@ def health(request: HttpRequest) -> dict[str, str]:
 def register_routers() -> None:
     """Each app contributes a router; imported lazily so domain modules never import the API."""
     from tinhso.calendar.api import router as calendar_router
+    from tinhso.catalog.api import router as catalog_router
+    from tinhso.dossiers.api import public_router as lookup_router
+    from tinhso.dossiers.api import router as dossiers_router
+    from tinhso.dossiers.api import statistics_router
     from tinhso.organizations.api import router as organizations_router
 
     api.add_router("/calendar", calendar_router)
     api.add_router("/organizations", organizations_router)
+    api.add_router("/catalog", catalog_router)
+    api.add_router("/dossiers", dossiers_router)
+    api.add_router("/lookup", lookup_router)
+    api.add_router("/statistics", statistics_router)
 
 
 register_routers()

@@ -84,6 +84,16 @@ AGENCIES: list[tuple[str, str, str, str, str, str | None, str | None]] = [
         ROOT,
         None,
     ),
+    # The provincial police is a central branch (ngành dọc): outside the province's own tree.
+    (
+        "000.00.15.H82",
+        "Công an tỉnh Đồng Tháp",
+        "CA tỉnh",
+        "central_branch",
+        "province",
+        None,
+        None,
+    ),
     (
         "000.01.04.H82",
         "Phòng Hành chính tư pháp",

@@ -9,4 +9,5 @@ urlpatterns = [
     path("dang-xuat/", views.SignOutView.as_view(), name="logout"),
     path("lam-viec/", views.workspace, name="workspace"),
     path("tai-khoan/", views.account, name="account"),
+    path("tra-cuu/", views.lookup, name="lookup"),
 ]

@@ -97,3 +97,30 @@ def account(request: HttpRequest) -> HttpResponse:
         "portal/account.html",
         {"account": user, "masked_citizen_id": mask_citizen_id(user.citizen_id)},
     )
+
+
+def lookup(request: HttpRequest) -> HttpResponse:
+    """Public lookup by dossier code and the applicant's phone or ID number; the QR code on
+    every form lands here with the code filled in."""
+    from tinhso.audit.middleware import client_ip
+    from tinhso.dossiers.lookup import allow_lookup, lookup_dossier
+    from tinhso.lib.errors import DomainError
+
+    code = (request.GET.get("ma") or "").strip()
+    factor = (request.GET.get("so") or "").strip()
+    context: dict[str, Any] = {"code": code, "factor": factor, "result": None, "errors": {}}
+    status = 200
+    if code and factor:
+        if not allow_lookup(client_ip(request) or "unknown"):
+            context["errors"] = {"ma": "Bạn đã tra cứu quá nhiều lần; vui lòng thử lại sau."}
+            status = 429
+        else:
+            try:
+                context["result"] = lookup_dossier(code, factor)
+            except DomainError as exc:
+                context["errors"] = {"ma": exc.detail}
+                status = 404 if exc.status == 404 else 422
+    elif "so" in request.GET and not factor:
+        context["errors"] = {"so": "Nhập số điện thoại hoặc số giấy tờ của người nộp hồ sơ."}
+        status = 422
+    return render(request, "portal/lookup.html", context, status=status)

@@ -127,6 +127,53 @@ def form_set_for(day: dt.date) -> FormSet:
     return FormSet.TT03_2025 if day >= TT03_2025_EFFECTIVE_FROM else FormSet.TT01_2018
 
 
+@dataclass(frozen=True)
+class PreparedForm:
+    """A validated form, ready to render: what a caller stores as the issued form's snapshot."""
+
+    kind: FormKind
+    form_set: str
+    title: str
+    number: str
+    data: dict[str, Any]  # the validated, JSON-safe snapshot
+
+
+def prepare_form(
+    kind: FormKind | str,
+    data: Mapping[str, Any] | pydantic.BaseModel,
+    *,
+    on: dt.date | None = None,
+    form_set: FormSet | str | None = None,
+) -> PreparedForm:
+    """Validate ``data`` for ``kind`` and choose the form set, without rendering (cheap)."""
+    form_kind = _kind(kind)
+    form = _validate(form_kind, data)
+    chosen = _form_set(form_set, on, form.issued_at)
+    spec = _spec(chosen, form_kind)
+    return PreparedForm(
+        form_kind, str(chosen), spec.title, spec.number, form.model_dump(mode="json")
+    )
+
+
+def has_form(kind: FormKind, *, on: dt.date) -> bool:
+    """Whether the form set in force on ``on`` has a form of ``kind``."""
+    return kind in FORMS[form_set_for(on)]
+
+
+def _spec(chosen: FormSet, form_kind: FormKind) -> FormSpec:
+    spec = FORMS[chosen].get(form_kind)
+    if spec is None:
+        raise InvalidInput(
+            f"{FORM_SET_NAMES[chosen]} không có biểu mẫu "
+            f"“{FORMS[FormSet.TT03_2025][form_kind].title}”"
+            f" (biểu mẫu này có từ {FORM_SET_NAMES[FormSet.TT03_2025]}, áp dụng từ ngày "
+            f"{TT03_2025_EFFECTIVE_FROM:%d/%m/%Y}).",
+            code="form_not_in_set",
+            errors={"form_set": f"Bộ biểu mẫu {chosen} không có loại {form_kind}."},
+        )
+    return spec
+
+
 def render_form(
     kind: FormKind | str,
     data: Mapping[str, Any] | pydantic.BaseModel,
@@ -143,16 +190,7 @@ def render_form(
     form_kind = _kind(kind)
     form = _validate(form_kind, data)
     chosen = _form_set(form_set, on, form.issued_at)
-    spec = FORMS[chosen].get(form_kind)
-    if spec is None:
-        raise InvalidInput(
-            f"{FORM_SET_NAMES[chosen]} không có biểu mẫu "
-            f"“{FORMS[FormSet.TT03_2025][form_kind].title}”"
-            f" (biểu mẫu này có từ {FORM_SET_NAMES[FormSet.TT03_2025]}, áp dụng từ ngày "
-            f"{TT03_2025_EFFECTIVE_FROM:%d/%m/%Y}).",
-            code="form_not_in_set",
-            errors={"form_set": f"Bộ biểu mẫu {chosen} không có loại {form_kind}."},
-        )
+    spec = _spec(chosen, form_kind)
     template = f"printing/{chosen}/{form_kind}.html"
     context: dict[str, Any] = {
         "form": form,

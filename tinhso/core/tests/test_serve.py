@@ -77,6 +77,7 @@ def test_serve_with_demo_on_a_fresh_data_dir(tmp_path: Path) -> None:
         [*command, "--no-serve"], env=env, capture_output=True, text=True, timeout=180, check=True
     )
     assert "Tỉnh mẫu: thêm 0 cơ quan, 0 tài khoản, 0 vai trò." in again.stdout
+    assert "Thủ tục mẫu: thêm 0 thủ tục." in again.stdout
     database = sqlite3.connect(tmp_path / "tinhso.sqlite3")
     try:
         agencies = database.execute("SELECT COUNT(*) FROM organizations_agency").fetchone()[0]
@@ -85,7 +86,7 @@ def test_serve_with_demo_on_a_fresh_data_dir(tmp_path: Path) -> None:
         ).fetchone()[0]
     finally:
         database.close()
-    assert agencies == 30
+    assert agencies == 31
     assert roles == 7
     verify = subprocess.run(
         [sys.executable, "-m", "tinhso.cli", "audit", "verify"],

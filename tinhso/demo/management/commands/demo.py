@@ -19,6 +19,7 @@ class Command(OperatorCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["subcommand"] == "load":
+            from tinhso.catalog.demo import load_demo_catalog
             from tinhso.organizations.units import load_administrative_units
 
             units = load_administrative_units()
@@ -27,10 +28,12 @@ class Command(OperatorCommand):
                 f"(dữ liệu {units.data_version})."
             )
             report = load_demo_province()
+            catalog = load_demo_catalog()
             self.stdout.write(
                 f"Tỉnh mẫu: thêm {report.agencies_created} cơ quan, "
                 f"{report.accounts_created} tài khoản, {report.roles_assigned} vai trò."
             )
+            self.stdout.write(f"Thủ tục mẫu: thêm {catalog.procedures_created} thủ tục.")
         self.print_accounts()
 
     def print_accounts(self) -> None:
