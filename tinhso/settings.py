@@ -72,11 +72,13 @@ INSTALLED_APPS = [
     "tinhso.organizations",
     "tinhso.identity",
     "tinhso.calendar",
+    "tinhso.attachments",
     "tinhso.catalog",
     "tinhso.dossiers",
     "tinhso.printing",
     "tinhso.portal",
     "tinhso.demo",
+    "tinhso.bench",
 ]
 
 MIDDLEWARE = [
