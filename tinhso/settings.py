@@ -247,4 +247,6 @@ LOGGING = {
 }
 
 NINJA_PAGINATION_PER_PAGE = 50
+# Public dossier lookup: requests per minute and address (benchmarks raise it on loopback).
+LOOKUP_RATE_PER_MINUTE = env_int("TINHSO_LOOKUP_RATE_PER_MINUTE", 20, minimum=1)
 NINJA_NUM_PROXIES = AXES_IPWARE_PROXY_COUNT

@@ -149,9 +149,9 @@ def register_routers() -> None:
     """Each app contributes a router; imported lazily so domain modules never import the API."""
     from tinhso.calendar.api import router as calendar_router
     from tinhso.catalog.api import router as catalog_router
+    from tinhso.dossiers.api import alerts_router, statistics_router
     from tinhso.dossiers.api import public_router as lookup_router
     from tinhso.dossiers.api import router as dossiers_router
-    from tinhso.dossiers.api import statistics_router
     from tinhso.organizations.api import router as organizations_router
 
     api.add_router("/calendar", calendar_router)
@@ -160,6 +160,7 @@ def register_routers() -> None:
     api.add_router("/dossiers", dossiers_router)
     api.add_router("/lookup", lookup_router)
     api.add_router("/statistics", statistics_router)
+    api.add_router("/alerts", alerts_router)
 
 
 register_routers()

@@ -4,6 +4,7 @@
 import datetime as dt
 from typing import Any, Literal, cast
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -15,10 +16,17 @@ from ninja.throttling import AnonRateThrottle
 
 from tinhso.core.auth import staff_or_citizen
 from tinhso.dossiers import services
-from tinhso.dossiers.access import get_dossier_for, visible_dossiers
+from tinhso.dossiers.access import get_dossier_for, visible_dossiers, work_agency_ids
 from tinhso.dossiers.forms import control_sheet_data, form_pdf, issue_form
 from tinhso.dossiers.lookup import lookup_dossier
-from tinhso.dossiers.models import Dossier, DossierEvent, DossierStep, IssuedForm, Status
+from tinhso.dossiers.models import (
+    DeadlineAlert,
+    Dossier,
+    DossierEvent,
+    DossierStep,
+    IssuedForm,
+    Status,
+)
 from tinhso.dossiers.statistics import dossier_statistics, statistics_workbook
 from tinhso.identity.models import User
 from tinhso.lib.errors import NotFound, PermissionDenied
@@ -490,7 +498,7 @@ class LookupOut(Schema):
     "",
     response=LookupOut,
     auth=None,
-    throttle=[AnonRateThrottle("20/m")],
+    throttle=[AnonRateThrottle(f"{settings.LOOKUP_RATE_PER_MINUTE}/m")],
     summary="Tra cứu hồ sơ bằng mã hồ sơ và số điện thoại hoặc số giấy tờ của người nộp",
 )
 def lookup(request: HttpRequest, code: str, factor: str) -> dict[str, Any]:
@@ -567,3 +575,60 @@ def dossier_statistics_view(request: HttpRequest, filters: Query[StatisticsFilte
         "group_by": filters.group_by,
         "rows": [row.as_dict() for row in rows],
     }
+
+
+# --- deadline alerts -------------------------------------------------------------------------
+
+alerts_router = Router(tags=["cảnh báo thời hạn"], auth=staff_or_citizen)
+
+
+class AlertOut(Schema):
+    id: int
+    kind: str
+    dossier_code: str
+    step: str | None
+    agency_code: str
+    role: str
+    due_at: dt.datetime
+    created_at: dt.datetime
+
+    @staticmethod
+    def resolve_dossier_code(obj: DeadlineAlert) -> str:
+        return obj.dossier.code
+
+    @staticmethod
+    def resolve_step(obj: DeadlineAlert) -> str | None:
+        return obj.step.name if obj.step else None
+
+    @staticmethod
+    def resolve_agency_code(obj: DeadlineAlert) -> str:
+        return obj.agency.code
+
+
+@alerts_router.get("", response=list[AlertOut], summary="Cảnh báo chưa xem của cơ quan tôi")
+@paginate(PageNumberPagination, page_size=50)
+def my_alerts(request: HttpRequest) -> QuerySet[DeadlineAlert]:
+    return (
+        DeadlineAlert.objects.filter(
+            agency_id__in=work_agency_ids(_user(request)), acknowledged_at__isnull=True
+        )
+        .select_related("dossier", "step", "agency")
+        .order_by("due_at", "pk")
+    )
+
+
+@alerts_router.post("/{alert_id}/acknowledge", response=AlertOut, summary="Đánh dấu đã xem")
+def acknowledge(request: HttpRequest, alert_id: int) -> DeadlineAlert:
+    user = _user(request)
+    alert = (
+        DeadlineAlert.objects.filter(pk=alert_id, agency_id__in=work_agency_ids(user))
+        .select_related("dossier", "step", "agency")
+        .first()
+    )
+    if alert is None:
+        raise NotFound("Không có cảnh báo này.")
+    DeadlineAlert.objects.filter(pk=alert.pk, acknowledged_at__isnull=True).update(
+        acknowledged_at=timezone.now(), acknowledged_by=user
+    )
+    alert.refresh_from_db()
+    return alert

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hmac
 from typing import Any
 
+from django.conf import settings
 from django.utils import timezone
 
 from tinhso.dossiers.models import Dossier, DossierStep, Status
@@ -56,9 +57,6 @@ def lookup_dossier(code: str, factor: str) -> dict[str, Any]:
     }
 
 
-LOOKUPS_PER_MINUTE = 20
-
-
 def allow_lookup(client_key: str) -> bool:
     """A fixed-window limit per client (the page's counterpart of the API's throttle)."""
     from django.core.cache import cache
@@ -67,6 +65,6 @@ def allow_lookup(client_key: str) -> bool:
     if cache.add(key, 1, timeout=70):
         return True
     try:
-        return cache.incr(key) <= LOOKUPS_PER_MINUTE
+        return bool(cache.incr(key) <= settings.LOOKUP_RATE_PER_MINUTE)
     except ValueError:  # expired between add and incr
         return cache.add(key, 1, timeout=70)

@@ -343,3 +343,54 @@ class IssuedForm(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dossier.code} {self.number}"
+
+
+class DeadlineAlert(models.Model):
+    """A warning that a dossier or one of its steps falls due soon, or an escalation once it is
+    overdue. Created idempotently by the deadline scanner; delivered by the notification
+    channels (outbox) and shown in the officers' worklists."""
+
+    class Kind(models.TextChoices):
+        DUE_SOON = "due_soon", "Sắp đến hạn"
+        OVERDUE = "overdue", "Quá hạn"
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="alerts")
+    step = models.ForeignKey(
+        DossierStep, null=True, blank=True, on_delete=models.CASCADE, related_name="alerts"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    agency = models.ForeignKey(
+        "organizations.Agency", on_delete=models.PROTECT, related_name="deadline_alerts"
+    )
+    role = models.CharField("vai trò nhận", max_length=30)
+    due_at = models.DateTimeField()
+    created_at = models.DateTimeField()
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "cảnh báo thời hạn"
+        verbose_name_plural = "cảnh báo thời hạn"
+        ordering = ["due_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dossier", "kind", "due_at"],
+                condition=Q(step__isnull=True),
+                name="one_dossier_alert_per_deadline",
+            ),
+            models.UniqueConstraint(
+                fields=["step", "kind", "due_at"],
+                condition=Q(step__isnull=False),
+                name="one_step_alert_per_deadline",
+            ),
+        ]
+        indexes = [models.Index(fields=["agency", "acknowledged_at"], name="alert_agency_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.dossier.code} {self.kind}"

@@ -295,3 +295,37 @@ def test_lookup_page_from_the_qr_code(procedure: ProcedureVersion, citizen: Any)
     empty = page.get("/tra-cuu/", {"ma": code, "so": ""})
     assert empty.status_code == 422
     cache.clear()
+
+
+def test_alerts_are_listed_for_the_agency_and_acknowledged(
+    procedure: ProcedureVersion,
+    citizen: Any,
+    one_stop_officer: Any,
+    other_agency_officer: Any,
+) -> None:
+    from tinhso.dossiers.scanner import scan_deadlines
+
+    desk = client_for(one_stop_officer)
+    with time_machine.travel(dt.datetime(2025, 3, 3, 8, 0, tzinfo=VN), tick=False):
+        code = post(
+            client_for(citizen),
+            "",
+            {
+                "procedure_code": CODE,
+                "agency_code": "000.00.02.H99",
+                "form": {"purpose": "Xin việc"},
+            },
+        ).json()["code"]
+        post(desk, f"/{code}/accept")
+    with time_machine.travel(dt.datetime(2025, 3, 5, 9, 0, tzinfo=VN), tick=False):
+        scan_deadlines()
+    listed = desk.get("/api/v1/alerts").json()
+    assert [(a["kind"], a["dossier_code"]) for a in listed["items"]] == [("due_soon", code)]
+    assert client_for(other_agency_officer).get("/api/v1/alerts").json()["count"] == 0
+    alert_id = listed["items"][0]["id"]
+    assert (
+        client_for(other_agency_officer).post(f"/api/v1/alerts/{alert_id}/acknowledge").status_code
+        == 404
+    )
+    assert desk.post(f"/api/v1/alerts/{alert_id}/acknowledge").status_code == 200
+    assert desk.get("/api/v1/alerts").json()["count"] == 0

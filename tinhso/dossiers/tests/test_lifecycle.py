@@ -368,3 +368,62 @@ def test_classification(
     finished: dt.datetime, due: dt.datetime, supplements: int, expected: Timeliness
 ) -> None:
     assert classify(finished_at=finished, due_at=due, appraisal_supplements=supplements) == expected
+
+
+def test_a_merger_moves_dossiers_in_flight_and_keeps_their_codes(
+    procedure: ProcedureVersion,
+    citizen: Any,
+    one_stop_officer: Any,
+    province: dict[str, Any],
+) -> None:
+    from tinhso.organizations.services import merge_agencies
+
+    with time_machine.travel(at(2025, 3, 3, 8, 0), tick=False):
+        open_dossier = services.accept_dossier(actor=one_stop_officer, dossier=submit(citizen, "a"))
+        open_dossier = services.start_processing(actor=one_stop_officer, dossier=open_dossier)
+        refused = services.refuse_dossier(
+            actor=one_stop_officer, dossier=submit(citizen, "b"), reason="Sai thủ tục"
+        )
+        report = merge_agencies(
+            actor=None,
+            predecessor_codes=["000.00.04.H99"],
+            successor_code="000.00.08.H99",
+            effective_on=dt.date(2025, 3, 4),
+        )
+    assert report.handovers["dossiers"] == {"dossiers": 0, "steps": 1}
+    step = open_dossier.steps.get(code="PD")
+    assert step.agency.code == "000.00.08.H99"
+    assert Dossier.objects.get(pk=open_dossier.pk).code == "000.00.02.H99-250303-0001"
+    assert Dossier.objects.get(pk=refused.pk).agency.code == "000.00.02.H99"
+
+
+def test_the_scanner_warns_then_escalates_once(
+    procedure: ProcedureVersion, citizen: Any, one_stop_officer: Any
+) -> None:
+    from django.core.management import call_command
+
+    from tinhso.dossiers.models import DeadlineAlert
+    from tinhso.dossiers.scanner import scan_deadlines
+
+    with time_machine.travel(at(2025, 3, 3, 8, 0), tick=False):  # due Thursday 08:00
+        dossier = services.accept_dossier(actor=one_stop_officer, dossier=submit(citizen))
+        services.start_processing(actor=one_stop_officer, dossier=dossier)  # TD due Tue 08:30
+    with time_machine.travel(at(2025, 3, 3, 9, 0), tick=False):  # TD falls due within a day
+        first, again = scan_deadlines(), scan_deadlines()
+        assert (first.due_soon, first.overdue, again.due_soon, again.overdue) == (1, 0, 0, 0)
+    with time_machine.travel(at(2025, 3, 5, 9, 0), tick=False):
+        report = scan_deadlines()
+        assert (report.due_soon, report.overdue) == (1, 1)
+        assert scan_deadlines().due_soon == 0  # idempotent
+    alerts = {
+        (a.kind, a.step.code if a.step else None, a.role)
+        for a in DeadlineAlert.objects.select_related("step")
+    }
+    assert alerts == {
+        ("due_soon", "TD", "specialist"),
+        ("due_soon", None, "one_stop_officer"),
+        ("overdue", "TD", "leader"),
+    }
+    with time_machine.travel(at(2025, 3, 6, 9, 0), tick=False):
+        call_command("dossiers", "scan")
+    assert DeadlineAlert.objects.filter(kind="overdue", step__isnull=True).count() == 1
