@@ -448,6 +448,7 @@ CRIMINAL_RECORD: dict[str, Any] = {
                 "code": "KY",
                 "name": "Lãnh đạo Sở ký Phiếu, chuyển trả kết quả",
                 "responsible_role": "leader",
+                "responsible_agency": JUSTICE,
                 "allotted_hours": "8",
             },
         ],
@@ -609,6 +610,7 @@ BUILDING_PERMIT: dict[str, Any] = {
                 "code": "KY",
                 "name": "Lãnh đạo Sở ký giấy phép",
                 "responsible_role": "leader",
+                "responsible_agency": CONSTRUCTION,
                 "allotted_hours": "16",
             },
             {

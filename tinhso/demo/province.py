@@ -279,6 +279,25 @@ ACCOUNTS: list[DemoAccount] = [
     DemoAccount("vanthu.stp", "Bùi Thị Thư", "staff", ((Role.CLERK, "000.00.04.H82"),)),
     DemoAccount("chuyenvien.sxd", "Ngô Văn Dựng", "staff", ((Role.SPECIALIST, "000.00.08.H82"),)),
     DemoAccount(
+        "truongphong.sxd",
+        "Mai Văn Phòng",
+        "staff",
+        ((Role.HEAD_OF_UNIT, "000.01.08.H82"),),
+    ),
+    DemoAccount("lanhdao.sxd", "Tô Thị Dung", "staff", ((Role.LEADER, "000.00.08.H82"),)),
+    DemoAccount(
+        "chuyenvien.snnmt",
+        "Châu Văn Môi",
+        "staff",
+        ((Role.SPECIALIST, "000.00.07.H82"),),
+    ),
+    DemoAccount(
+        "chuyenvien.ca",
+        "Lưu Văn An",
+        "staff",
+        ((Role.SPECIALIST, "000.00.15.H82"),),
+    ),
+    DemoAccount(
         "motcua.mytho", "Dương Thị Tho", "staff", ((Role.ONE_STOP_OFFICER, "000.00.31.H82"),)
     ),
     DemoAccount("chuyenvien.mytho", "Lý Văn Minh", "staff", ((Role.SPECIALIST, "000.00.31.H82"),)),

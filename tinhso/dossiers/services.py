@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q, Sum
+from django.db.models import Q
 from django.utils import timezone
 
 from tinhso.audit.services import actor_label_for, record
@@ -99,7 +99,10 @@ def _now() -> dt.datetime:
 
 
 def _fee_total(version: ProcedureVersion) -> int:
-    return int(version.fees.aggregate(total=Sum("amount"))["total"] or 0)
+    """The standard fee: the first fee line. Further lines are usually alternative rates
+    (students, extra copies); the officer sets the exact amount when asking for payment."""
+    first = version.fees.order_by("position").first()
+    return int(first.amount) if first else 0
 
 
 def _create(

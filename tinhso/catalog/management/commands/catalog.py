@@ -153,7 +153,8 @@ class Command(OperatorCommand):
                     f"{', bắt buộc' if component.is_required else ''})"
                 )
             for fee in version.fees.all():
-                write(f"Phí, lệ phí:     {fee.description}: {fee.amount:,} đồng".replace(",", "."))
+                amount = f"{fee.amount:,}".replace(",", ".")
+                write(f"Phí, lệ phí:     {fee.description}: {amount} đồng")
             for step in version.process_steps.all():
                 agency = step.responsible_agency.code if step.responsible_agency else "cơ quan"
                 inter = ", liên thông" if step.is_inter_agency else ""
