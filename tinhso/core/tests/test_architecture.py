@@ -23,7 +23,7 @@ ALLOWED = {
         "lib",
         "core",
     },
-    "demo": {"identity", "organizations", "calendar", "audit", "lib", "core"},
+    "demo": {"identity", "organizations", "calendar", "catalog", "audit", "lib", "core"},
 }
 WEB_MODULES = {"api", "views", "admin", "urls", "management", "forms", "templatetags"}
 
