@@ -147,6 +147,7 @@ def health(request: HttpRequest) -> dict[str, str]:
 
 def register_routers() -> None:
     """Each app contributes a router; imported lazily so domain modules never import the API."""
+    from tinhso.attachments.api import router as documents_router
     from tinhso.calendar.api import router as calendar_router
     from tinhso.catalog.api import router as catalog_router
     from tinhso.dossiers.api import alerts_router, statistics_router
@@ -161,6 +162,7 @@ def register_routers() -> None:
     api.add_router("/lookup", lookup_router)
     api.add_router("/statistics", statistics_router)
     api.add_router("/alerts", alerts_router)
+    api.add_router("/documents", documents_router)
 
 
 register_routers()
