@@ -35,7 +35,7 @@ class DocumentOut(Schema):
 
 
 @router.post(
-    "/",
+    "",
     response={200: DocumentOut, 201: DocumentOut},
     summary="Lưu một giấy tờ vào kho (PDF, JPEG, PNG; tối đa 20 MB)",
     description=(
@@ -76,7 +76,7 @@ def upload_document(
     return Reply(201 if created else 200, document)
 
 
-@router.get("/", response=list[DocumentOut], summary="Giấy tờ trong kho của tôi")
+@router.get("", response=list[DocumentOut], summary="Giấy tờ trong kho của tôi")
 @paginate(PageNumberPagination, page_size=50)
 def list_documents(request: HttpRequest) -> QuerySet[StoredDocument]:
     return services.documents_visible_to(request.user)
@@ -111,7 +111,11 @@ def content_disposition(name: str, *, as_attachment: bool = True) -> str:
     },
 )
 def get_document_content(request: HttpRequest, document_id: int) -> HttpResponse:
-    document = services.get_document_for(request.user, document_id)
+    return document_response(services.get_document_for(request.user, document_id))
+
+
+def document_response(document: StoredDocument) -> HttpResponse:
+    """The verified file, served so that a browser never runs anything in it."""
     content = services.read_document(document)
     response = HttpResponse(content, content_type=document.content_type)
     response["Content-Disposition"] = content_disposition(services.download_name(document))

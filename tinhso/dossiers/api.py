@@ -14,6 +14,8 @@ from ninja.pagination import PageNumberPagination, paginate
 from ninja.responses import Status as Reply
 from ninja.throttling import AnonRateThrottle
 
+from tinhso.attachments.api import document_response
+from tinhso.attachments.services import get_document_for
 from tinhso.core.auth import staff_or_citizen
 from tinhso.dossiers import services
 from tinhso.dossiers.access import get_dossier_for, visible_dossiers, work_agency_ids
@@ -22,6 +24,7 @@ from tinhso.dossiers.lookup import lookup_dossier
 from tinhso.dossiers.models import (
     DeadlineAlert,
     Dossier,
+    DossierDocument,
     DossierEvent,
     DossierStep,
     IssuedForm,
@@ -57,6 +60,11 @@ class SubmitIn(Schema):
     applicant: ApplicantIn | None = Field(
         None, description="Mặc định: thông tin tài khoản; khai khi nộp thay"
     )
+    components: dict[str, list[int]] = Field(
+        default_factory=dict,
+        description="Mã thành phần hồ sơ → số giấy tờ trong kho (tải lên qua /api/v1/documents "
+        "hoặc dùng lại giấy tờ đã có)",
+    )
 
 
 class DeskIn(Schema):
@@ -65,6 +73,9 @@ class DeskIn(Schema):
     applicant: ApplicantIn
     form: dict[str, Any] = Field(default_factory=dict)
     components: list[str] = Field(description="Mã các thành phần hồ sơ đã kiểm tra, đủ")
+    documents: dict[str, list[int]] = Field(
+        default_factory=dict, description="Bản số hoá tại quầy: mã thành phần → số giấy tờ"
+    )
     return_method: Literal["desk", "post", "online"] = "desk"
     channel: Literal[1, 3] = Field(1, description="1 trực tiếp, 3 bưu chính")
 
@@ -150,6 +161,32 @@ class EventOut(Schema):
     data: dict[str, Any]
 
 
+class DossierDocumentOut(Schema):
+    component_code: str
+    document_id: int
+    title: str
+    content_type: str
+    size: int
+    reused: bool = Field(description="Dùng lại giấy tờ đã có trong kho (không nộp lại)")
+    url: str
+
+    @staticmethod
+    def resolve_title(obj: DossierDocument) -> str:
+        return obj.document.title
+
+    @staticmethod
+    def resolve_content_type(obj: DossierDocument) -> str:
+        return obj.document.content_type
+
+    @staticmethod
+    def resolve_size(obj: DossierDocument) -> int:
+        return obj.document.size
+
+    @staticmethod
+    def resolve_url(obj: DossierDocument) -> str:
+        return f"/api/v1/dossiers/{obj.dossier.code}/documents/{obj.document_id}"
+
+
 class DossierDetailOut(DossierOut):
     applicant_kind: str
     applicant_id_number: str
@@ -162,6 +199,7 @@ class DossierDetailOut(DossierOut):
     supplement_count: int
     steps: list[StepOut]
     events: list[EventOut]
+    documents: list[DossierDocumentOut]
     allowed_actions: list[str]
 
     @staticmethod
@@ -171,6 +209,10 @@ class DossierDetailOut(DossierOut):
     @staticmethod
     def resolve_events(obj: Dossier) -> list[DossierEvent]:
         return list(obj.events.all())
+
+    @staticmethod
+    def resolve_documents(obj: Dossier) -> list[DossierDocument]:
+        return list(obj.documents.all())
 
     @staticmethod
     def resolve_allowed_actions(obj: Dossier, context: Any) -> list[str]:
@@ -183,6 +225,12 @@ class ReasonIn(Schema):
 
 class NoteIn(Schema):
     note: str = ""
+
+
+class SupplementIn(NoteIn):
+    components: dict[str, list[int]] = Field(
+        default_factory=dict, description="Giấy tờ bổ sung: mã thành phần → số giấy tờ trong kho"
+    )
 
 
 class SupplementRequestIn(Schema):
@@ -236,6 +284,7 @@ def _detail_queryset(request: HttpRequest) -> QuerySet[Dossier]:
         .prefetch_related(
             Prefetch("steps", DossierStep.objects.select_related("agency", "given_by", "taken_by")),
             "events",
+            Prefetch("documents", DossierDocument.objects.select_related("document", "dossier")),
         )
     )
 
@@ -263,6 +312,7 @@ def submit(
         return_method=payload.return_method,
         applicant=payload.applicant.to_service() if payload.applicant else None,
         idempotency_key=idempotency_key,
+        components=payload.components,
     )
     return Reply(201 if created else 200, _detail(request, dossier.code))
 
@@ -280,6 +330,7 @@ def receive_at_desk(request: HttpRequest, payload: DeskIn) -> Reply[Dossier]:
         components_checked=payload.components,
         return_method=payload.return_method,
         channel=payload.channel,
+        documents=payload.documents,
     )
     return Reply(201, _detail(request, dossier.code))
 
@@ -351,8 +402,14 @@ def request_supplement(request: HttpRequest, code: str, payload: SupplementReque
 
 
 @router.post("/{code}/supplement", response=DossierDetailOut, summary="Nộp bổ sung")
-def supplement(request: HttpRequest, code: str, payload: NoteIn) -> Dossier:
-    return _act(request, code, services.provide_supplement, note=payload.note)
+def supplement(request: HttpRequest, code: str, payload: SupplementIn) -> Dossier:
+    return _act(
+        request,
+        code,
+        services.provide_supplement,
+        note=payload.note,
+        components=payload.components,
+    )
 
 
 @router.post(
@@ -449,6 +506,18 @@ def issued_form_pdf(request: HttpRequest, code: str, form_id: int) -> HttpRespon
     response = HttpResponse(form_pdf(form), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{code}-{form.kind}.pdf"'
     return response
+
+
+@router.get(
+    "/{code}/documents/{document_id}", response={200: None}, summary="Tải giấy tờ của hồ sơ"
+)
+def dossier_document(request: HttpRequest, code: str, document_id: int) -> HttpResponse:
+    user = _user(request)
+    dossier = get_dossier_for(user, code)
+    link = dossier.documents.filter(document_id=document_id).select_related("document").first()
+    if link is None:
+        raise NotFound("Hồ sơ không có giấy tờ này.")
+    return document_response(get_document_for(user, link.document_id, allow_staff=True))
 
 
 @router.post(

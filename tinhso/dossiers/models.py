@@ -394,3 +394,37 @@ class DeadlineAlert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dossier.code} {self.kind}"
+
+
+class DossierDocument(models.Model):
+    """A document of the holder's store attached to a dossier as one of its components.
+    ``reused`` when the same document was already supplied with an earlier dossier ("provide
+    once"; counted by the 766 index as re-used digitised data)."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="documents")
+    component_code = models.CharField("thành phần", max_length=50)
+    document = models.ForeignKey(
+        "attachments.StoredDocument", on_delete=models.PROTECT, related_name="dossier_links"
+    )
+    reused = models.BooleanField("dùng lại từ kho", default=False)
+    attached_at = models.DateTimeField()
+    attached_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "giấy tờ của hồ sơ"
+        verbose_name_plural = "giấy tờ của hồ sơ"
+        ordering = ["dossier", "component_code", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dossier", "component_code", "document"], name="unique_dossier_document"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dossier.code} {self.component_code}"

@@ -18,6 +18,7 @@ from tinhso.catalog.models import ProcedureVersion
 from tinhso.catalog.services import open_version_for_submission, validate_form_data
 from tinhso.dossiers import deadlines, forms
 from tinhso.dossiers.access import require_may_act, roles_in
+from tinhso.dossiers.components import attach, resolve_components
 from tinhso.dossiers.models import (
     ApplicantKind,
     Channel,
@@ -187,6 +188,7 @@ def submit_dossier(
     return_method: str = ReturnMethod.ONLINE,
     applicant: Applicant | None = None,
     idempotency_key: str | None = None,
+    components: dict[str, list[int]] | None = None,
 ) -> tuple[Dossier, bool]:
     """Online submission by a citizen or business account. The same ``idempotency_key`` from
     the same account returns the dossier created the first time (``created`` False)."""
@@ -208,6 +210,9 @@ def submit_dossier(
     cleaned_form = validate_form_data(version, form_data)
     person = (applicant or Applicant.from_account(actor)).cleaned()
     _check_return_method(return_method)
+    documents = resolve_components(
+        version, components, actor=actor, holder_id_number=person.id_number, required=True
+    )
     try:
         with transaction.atomic():
             dossier = _create(
@@ -222,7 +227,8 @@ def submit_dossier(
                 idempotency_key=key,
                 received_by=None,
             )
-            _event(dossier, "submit", actor, procedure=version.procedure.code)
+            attached = attach(dossier, documents, actor=actor)
+            _event(dossier, "submit", actor, procedure=version.procedure.code, documents=attached)
     except IntegrityError:
         existing = Dossier.objects.filter(applicant=actor, idempotency_key=key).first()
         if key and existing is not None:
@@ -241,6 +247,7 @@ def receive_in_person(
     components_checked: list[str],
     return_method: str = ReturnMethod.DESK,
     channel: int = Channel.DIRECT,
+    documents: dict[str, list[int]] | None = None,
 ) -> Dossier:
     """Reception at the desk (or of a posted dossier): complete dossiers only — an incomplete
     one gets the supplement guidance (Mẫu 02) instead of a code."""
@@ -253,8 +260,16 @@ def receive_in_person(
     cleaned_form = validate_form_data(version, form_data)
     person = applicant.cleaned()
     _check_return_method(return_method)
+    scans = resolve_components(
+        version,
+        documents,
+        actor=actor,
+        holder_id_number=person.id_number,
+        required=False,
+        staff=True,
+    )
     required = set(version.components.filter(is_required=True).values_list("code", flat=True))
-    missing = sorted(required - set(components_checked))
+    missing = sorted(required - set(components_checked) - set(scans))
     if missing:
         raise InvalidInput(
             "Hồ sơ chưa đủ thành phần bắt buộc: "
@@ -281,6 +296,7 @@ def receive_in_person(
             actor,
             procedure=version.procedure.code,
             due_at=dossier.due_at.isoformat() if dossier.due_at else None,
+            documents=attach(dossier, scans, actor=actor),
         )
         forms.issue_form(
             dossier, FormKind.RECEIPT, forms.receipt_data(dossier, actor.full_name), actor=actor
@@ -394,9 +410,23 @@ def request_supplement(
     return request
 
 
-def provide_supplement(*, actor: User, dossier: Dossier, note: str = "") -> Dossier:
+def provide_supplement(
+    *,
+    actor: User,
+    dossier: Dossier,
+    note: str = "",
+    components: dict[str, list[int]] | None = None,
+) -> Dossier:
     rule = check_source(dossier, "supplement")
     require_may_act(actor, dossier, rule)
+    documents = resolve_components(
+        dossier.procedure_version,
+        components,
+        actor=actor,
+        holder_id_number=dossier.applicant_id_number,
+        required=False,
+        staff=actor.kind == User.Kind.STAFF,
+    )
     request = dossier.supplements.filter(completed_at__isnull=True).first()
     if request is None:  # pragma: no cover - the status guarantees one
         raise Conflict("Hồ sơ không có yêu cầu bổ sung đang mở.")
@@ -419,6 +449,7 @@ def provide_supplement(*, actor: User, dossier: Dossier, note: str = "") -> Doss
             request.new_due_at = new_due
         request.completed_at = now
         request.save(update_fields=["completed_at", "new_due_at"])
+        attach(dossier, documents, actor=actor)
         return apply_transition(
             dossier,
             "supplement",

@@ -84,3 +84,18 @@ def procedure(province: dict[str, Any]) -> ProcedureVersion:
         allotted_hours=Decimal(4),
     )
     return version
+
+
+def declaration(citizen: Any) -> dict[str, list[int]]:
+    """The required component (the declaration, TK) as a PDF in the citizen's store."""
+    from tinhso.attachments.services import store_document
+    from tinhso.attachments.tests.factories import pdf_bytes
+
+    document = store_document(
+        actor=citizen,
+        holder_id_number=citizen.citizen_id,
+        uploaded=pdf_bytes("to-khai"),
+        name="Tờ khai.pdf",
+        title="Tờ khai",
+    )
+    return {"TK": [document.pk]}

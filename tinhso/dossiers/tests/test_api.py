@@ -13,6 +13,7 @@ from django.test import Client
 
 from tinhso.catalog.models import ProcedureVersion
 from tinhso.dossiers.models import Dossier
+from tinhso.dossiers.tests.conftest import declaration
 from tinhso.identity.tokens import create_token
 
 pytestmark = pytest.mark.django_db
@@ -50,6 +51,7 @@ def test_lifecycle_over_http(
         "agency_code": "000.00.02.H99",
         "form": {"purpose": "Bổ sung hồ sơ xin việc"},
         "return_method": "online",
+        "components": declaration(citizen),
     }
     with time_machine.travel(dt.datetime(2026, 2, 12, 9, 0, tzinfo=VN), tick=False):
         created = post(applicant, "", body, HTTP_IDEMPOTENCY_KEY="don-1")
@@ -70,7 +72,21 @@ def test_lifecycle_over_http(
         )
         assert supplement.json()["national_status"] == 5
     with time_machine.travel(dt.datetime(2026, 2, 24, 8, 0, tzinfo=VN), tick=False):
-        resumed = post(applicant, f"/{code}/supplement", {"note": "Đã bổ sung"})
+        from tinhso.attachments.services import store_document
+        from tinhso.attachments.tests.factories import png_bytes
+
+        scan = store_document(
+            actor=citizen,
+            holder_id_number=citizen.citizen_id,
+            uploaded=png_bytes(),
+            name="CCCD.png",
+            title="Bản sao CCCD",
+        )
+        resumed = post(
+            applicant,
+            f"/{code}/supplement",
+            {"note": "Đã bổ sung", "components": {"UQ": [scan.pk]}},
+        )
         assert resumed.json()["status"] == "processing"
         assert resumed.json()["due_at"] == "2026-02-27T08:00:00+07:00"  # restarted from zero
         assert (
@@ -93,6 +109,15 @@ def test_lifecycle_over_http(
         assert rated.json()["national_status"] == 10
         assert rated.json()["allowed_actions"] == []
     detail = applicant.get(f"/api/v1/dossiers/{code}").json()
+    assert [(d["component_code"], d["content_type"]) for d in detail["documents"]] == [
+        ("TK", "application/pdf"),
+        ("UQ", "image/png"),
+    ]
+    # Staff of the dossier read its documents through the dossier; others cannot.
+    download = desk.get(detail["documents"][1]["url"])
+    assert (download.status_code, download["Content-Type"]) == (200, "image/png")
+    assert partner.get(detail["documents"][1]["url"]).status_code == 200  # routed to them
+    assert client_for(leader).get(f"/api/v1/documents/{scan.pk}").status_code == 404
     assert [e["action"] for e in detail["events"]] == [
         "submit",
         "accept",
@@ -146,7 +171,12 @@ def test_actions_of_other_agencies_are_404_and_illegal_ones_409(
     code = post(
         applicant,
         "",
-        {"procedure_code": CODE, "agency_code": "000.00.02.H99", "form": {"purpose": "Xin việc"}},
+        {
+            "procedure_code": CODE,
+            "agency_code": "000.00.02.H99",
+            "form": {"purpose": "Xin việc"},
+            "components": declaration(citizen),
+        },
     ).json()["code"]
     assert post(client_for(other_agency_officer), f"/{code}/accept").status_code == 404
     assert client_for(other_agency_officer).get(f"/api/v1/dossiers/{code}").status_code == 404
@@ -173,6 +203,7 @@ def test_worklist_uses_a_constant_number_of_queries(
                 "procedure_code": CODE,
                 "agency_code": "000.00.02.H99",
                 "form": {"purpose": "Xin việc"},
+                "components": declaration(citizen),
             },
             HTTP_IDEMPOTENCY_KEY=f"k{n}",
         )
@@ -187,6 +218,7 @@ def test_worklist_uses_a_constant_number_of_queries(
                 "procedure_code": CODE,
                 "agency_code": "000.00.02.H99",
                 "form": {"purpose": "Xin việc"},
+                "components": declaration(citizen),
             },
             HTTP_IDEMPOTENCY_KEY=f"k{n}",
         )
@@ -202,7 +234,12 @@ def test_public_lookup_needs_the_second_factor_and_is_rate_limited(
     code = post(
         client_for(citizen),
         "",
-        {"procedure_code": CODE, "agency_code": "000.00.02.H99", "form": {"purpose": "Xin việc"}},
+        {
+            "procedure_code": CODE,
+            "agency_code": "000.00.02.H99",
+            "form": {"purpose": "Xin việc"},
+            "components": declaration(citizen),
+        },
     ).json()["code"]
     anonymous = Client()
     found = anonymous.get("/api/v1/lookup", {"code": code.lower(), "factor": "0912 000 111"})
@@ -244,6 +281,7 @@ def test_forms_are_issued_with_the_actions_and_download_as_pdf(
                 "procedure_code": CODE,
                 "agency_code": "000.00.02.H99",
                 "form": {"purpose": "Xin việc"},
+                "components": declaration(citizen),
             },
         ).json()["code"]
         post(desk, f"/{code}/accept")
@@ -278,7 +316,12 @@ def test_lookup_page_from_the_qr_code(procedure: ProcedureVersion, citizen: Any)
     code = post(
         client_for(citizen),
         "",
-        {"procedure_code": CODE, "agency_code": "000.00.02.H99", "form": {"purpose": "Xin việc"}},
+        {
+            "procedure_code": CODE,
+            "agency_code": "000.00.02.H99",
+            "form": {"purpose": "Xin việc"},
+            "components": declaration(citizen),
+        },
     ).json()["code"]
     page = Client()
     landing = page.get("/tra-cuu/", {"ma": code})
@@ -314,6 +357,7 @@ def test_alerts_are_listed_for_the_agency_and_acknowledged(
                 "procedure_code": CODE,
                 "agency_code": "000.00.02.H99",
                 "form": {"purpose": "Xin việc"},
+                "components": declaration(citizen),
             },
         ).json()["code"]
         post(desk, f"/{code}/accept")

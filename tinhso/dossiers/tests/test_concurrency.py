@@ -11,6 +11,7 @@ from django.db import connection, connections
 from tinhso.catalog.models import ProcedureVersion
 from tinhso.dossiers import services
 from tinhso.dossiers.models import Dossier
+from tinhso.dossiers.tests.conftest import declaration
 from tinhso.lib.errors import Conflict
 
 pytestmark = [
@@ -52,6 +53,7 @@ def test_concurrent_submissions_get_gap_free_unique_codes(
             procedure_code=CODE,
             agency_code="000.00.02.H99",
             form_data={"purpose": "Xin việc"},
+            components=declaration(citizen),
             idempotency_key=f"c{n}",
         )
         return dossier.code

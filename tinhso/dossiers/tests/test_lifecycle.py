@@ -13,6 +13,7 @@ from tinhso.dossiers import services
 from tinhso.dossiers.access import get_dossier_for
 from tinhso.dossiers.deadlines import classify
 from tinhso.dossiers.models import Dossier, DossierCounter, DossierStep, Status, Timeliness
+from tinhso.dossiers.tests.conftest import declaration
 from tinhso.lib.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 
 pytestmark = pytest.mark.django_db
@@ -38,6 +39,7 @@ def submit(citizen: Any, key: str | None = "k-1") -> Dossier:
         procedure_code=CODE,
         agency_code="000.00.02.H99",
         form_data={"purpose": "Xin việc"},
+        components=declaration(citizen),
         idempotency_key=key,
     )
     return dossier
@@ -58,6 +60,7 @@ def test_online_dossier_from_submission_to_rating_across_tet(
             procedure_code=CODE,
             agency_code="000.00.02.H99",
             form_data={"purpose": "Xin việc"},
+            components=declaration(citizen),
             idempotency_key="k-1",
         )
         assert (again.pk, created) == (dossier.pk, False)
@@ -427,3 +430,36 @@ def test_the_scanner_warns_then_escalates_once(
     with time_machine.travel(at(2025, 3, 6, 9, 0), tick=False):
         call_command("dossiers", "scan")
     assert DeadlineAlert.objects.filter(kind="overdue", step__isnull=True).count() == 1
+
+
+def test_components_are_required_and_provided_once(
+    procedure: ProcedureVersion, citizen: Any, one_stop_officer: Any
+) -> None:
+    from tinhso.dossiers.models import DossierDocument
+
+    with pytest.raises(InvalidInput) as error:
+        services.submit_dossier(
+            actor=citizen,
+            procedure_code=CODE,
+            agency_code="000.00.02.H99",
+            form_data={"purpose": "Xin việc"},
+        )
+    assert error.value.extra["errors"] == {"components.TK": "Thiếu «Tờ khai»."}
+    with pytest.raises(InvalidInput) as error:
+        services.submit_dossier(
+            actor=citizen,
+            procedure_code=CODE,
+            agency_code="000.00.02.H99",
+            form_data={"purpose": "Xin việc"},
+            components={"TK": [999999], "XX": [1]},
+        )
+    assert set(error.value.extra["errors"]) == {"components.TK", "components.XX"}
+    assert Dossier.objects.count() == 0
+    first = submit(citizen, "first")
+    second = submit(citizen, "second")  # the same declaration, from the store
+    links = DossierDocument.objects.order_by("dossier_id")
+    assert [(link.dossier_id, link.reused) for link in links] == [
+        (first.pk, False),
+        (second.pk, True),
+    ]
+    assert links[0].document_id == links[1].document_id

@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 from tinhso.catalog.models import ProcedureVersion
 from tinhso.dossiers import services
 from tinhso.dossiers.models import Dossier
+from tinhso.dossiers.tests.conftest import declaration
 
 pytestmark = pytest.mark.django_db
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -39,6 +40,7 @@ def history(
             procedure_code=CODE,
             agency_code="000.00.02.H99",
             form_data={"purpose": "Xin việc"},
+            components=declaration(citizen),
             idempotency_key=key,
         )[0]
 
