@@ -16,7 +16,7 @@ from tinhso.audit.services import actor_label_for, record
 from tinhso.calendar.services import working_days_between
 from tinhso.catalog.models import ProcedureVersion
 from tinhso.catalog.services import open_version_for_submission, validate_form_data
-from tinhso.dossiers import deadlines, forms
+from tinhso.dossiers import deadlines, standard_forms
 from tinhso.dossiers.access import require_may_act, roles_in
 from tinhso.dossiers.components import attach, resolve_components
 from tinhso.dossiers.models import (
@@ -298,8 +298,11 @@ def receive_in_person(
             due_at=dossier.due_at.isoformat() if dossier.due_at else None,
             documents=attach(dossier, scans, actor=actor),
         )
-        forms.issue_form(
-            dossier, FormKind.RECEIPT, forms.receipt_data(dossier, actor.full_name), actor=actor
+        standard_forms.issue_form(
+            dossier,
+            FormKind.RECEIPT,
+            standard_forms.receipt_data(dossier, actor.full_name),
+            actor=actor,
         )
     return dossier
 
@@ -323,8 +326,11 @@ def accept_dossier(*, actor: User, dossier: Dossier) -> Dossier:
             due_at=due,
             data={"due_at": due.isoformat()},
         )
-        forms.issue_form(
-            dossier, FormKind.RECEIPT, forms.receipt_data(dossier, actor.full_name), actor=actor
+        standard_forms.issue_form(
+            dossier,
+            FormKind.RECEIPT,
+            standard_forms.receipt_data(dossier, actor.full_name),
+            actor=actor,
         )
     return dossier
 
@@ -337,10 +343,10 @@ def refuse_dossier(*, actor: User, dossier: Dossier, reason: str) -> Dossier:
         dossier = apply_transition(
             dossier, "refuse", actor=actor, agency=dossier.agency, note=reason, finished_at=_now()
         )
-        forms.issue_form(
+        standard_forms.issue_form(
             dossier,
             FormKind.REFUSAL,
-            forms.refusal_data(dossier, reason=reason, officer_name=actor.full_name),
+            standard_forms.refusal_data(dossier, reason=reason, officer_name=actor.full_name),
             actor=actor,
         )
     return dossier
@@ -399,10 +405,10 @@ def request_supplement(
             data={"items": cleaned_items, "stage": stage, "restarts_clock": restarts},
             **changes,
         )
-        forms.issue_form(
+        standard_forms.issue_form(
             dossier,
             FormKind.SUPPLEMENT_REQUEST,
-            forms.supplement_data(
+            standard_forms.supplement_data(
                 dossier, items=cleaned_items, reason=reason, officer_name=actor.full_name
             ),
             actor=actor,
@@ -700,10 +706,10 @@ def extend_dossier(
                 "new_due_at": new_due_at.isoformat(),
             },
         )
-        forms.issue_form(
+        standard_forms.issue_form(
             dossier,
             FormKind.APOLOGY,
-            forms.apology_data(
+            standard_forms.apology_data(
                 dossier,
                 previous_due_at=extension.previous_due_at,
                 new_due_at=new_due_at,
@@ -737,10 +743,10 @@ def stop_dossier(*, actor: User, dossier: Dossier, reason: str) -> Dossier:
         )
         if has_form(FormKind.STOP_NOTICE, on=timezone.localdate()):
             # The 2018 set had no stop notice; from 1 July 2025 the notice is issued.
-            forms.issue_form(
+            standard_forms.issue_form(
                 dossier,
                 FormKind.STOP_NOTICE,
-                forms.stop_data(dossier, reason=reason, signer_name=actor.full_name),
+                standard_forms.stop_data(dossier, reason=reason, signer_name=actor.full_name),
                 actor=actor,
             )
     return dossier

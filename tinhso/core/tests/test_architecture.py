@@ -19,6 +19,7 @@ ALLOWED = {
         "organizations",
         "calendar",
         "printing",
+        "attachments",
         "audit",
         "lib",
         "core",

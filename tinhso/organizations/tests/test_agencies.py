@@ -199,7 +199,7 @@ def test_merge_retires_predecessor_moves_children_and_staff_and_old_codes_resolv
     assert justice.names.get().valid_to == dt.date(2026, 2, 28)
     assert Agency.objects.get(code="000.01.04.H99").parent.code == "000.00.08.H99"
     assert report.moved_children == 1
-    assert report.handovers == {"role_assignments": {"moved": 1}}
+    assert report.handovers["role_assignments"] == {"moved": 1}
     resolution = resolve_agency("H99.04")
     assert resolution.is_retired
     assert [a.code for a in resolution.current] == ["000.00.08.H99"]
