@@ -19,7 +19,6 @@ from tinhso.attachments.services import get_document_for
 from tinhso.core.auth import staff_or_citizen
 from tinhso.dossiers import services
 from tinhso.dossiers.access import get_dossier_for, visible_dossiers, work_agency_ids
-from tinhso.dossiers.standard_forms import control_sheet_data, form_pdf, issue_form
 from tinhso.dossiers.lookup import lookup_dossier
 from tinhso.dossiers.models import (
     DeadlineAlert,
@@ -30,6 +29,7 @@ from tinhso.dossiers.models import (
     IssuedForm,
     Status,
 )
+from tinhso.dossiers.standard_forms import control_sheet_data, form_pdf, issue_form
 from tinhso.dossiers.statistics import dossier_statistics, statistics_workbook
 from tinhso.identity.models import User
 from tinhso.lib.errors import NotFound, PermissionDenied
