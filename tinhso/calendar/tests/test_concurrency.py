@@ -11,7 +11,7 @@ from tinhso.calendar.services import set_override, set_working_periods, working_
 from tinhso.lib.errors import Conflict
 
 pytestmark = [
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(
         connection.vendor != "postgresql", reason="needs concurrent clients on PostgreSQL"
     ),

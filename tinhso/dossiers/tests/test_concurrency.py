@@ -72,6 +72,7 @@ def test_two_officers_accept_at_once_exactly_one_succeeds(
         procedure_code=CODE,
         agency_code="000.00.02.H99",
         form_data={"purpose": "Xin việc"},
+        components=declaration(citizen),
     )
 
     def accept() -> str:
