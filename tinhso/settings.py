@@ -249,4 +249,6 @@ LOGGING = {
 NINJA_PAGINATION_PER_PAGE = 50
 # Public dossier lookup: requests per minute and address (benchmarks raise it on loopback).
 LOOKUP_RATE_PER_MINUTE = env_int("TINHSO_LOOKUP_RATE_PER_MINUTE", 20, minimum=1)
+# The ceiling views of `tinhso bench run` (/bench/…); never on in production.
+BENCH = env_bool("TINHSO_BENCH", False)
 NINJA_NUM_PROXIES = AXES_IPWARE_PROXY_COUNT

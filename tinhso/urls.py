@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -11,3 +12,6 @@ urlpatterns = [
     path("quan-tri/", admin.site.urls),
     path("", include("tinhso.portal.urls")),
 ]
+
+if settings.BENCH:
+    urlpatterns.insert(0, path("bench/", include("tinhso.bench.urls")))

@@ -43,12 +43,15 @@ def visible_dossiers(user: Any) -> QuerySet[Dossier]:
     agency_ids = work_agency_ids(user)
     condition = Q(applicant=user)
     if agency_ids:
+        # Only dossiers received elsewhere: those received by these agencies match directly,
+        # and leaving them out keeps the subquery small enough for PostgreSQL to hash.
         routed = (
             DossierStep.objects.filter(agency_id__in=agency_ids)
             .filter(
                 Q(is_inter_agency=False)
                 | Q(state__in=[DossierStep.State.ACTIVE, DossierStep.State.DONE])
             )
+            .exclude(dossier__agency_id__in=agency_ids)
             .values("dossier_id")
         )
         condition |= Q(agency_id__in=agency_ids) | Q(pk__in=routed)

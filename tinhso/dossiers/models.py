@@ -132,6 +132,8 @@ class Dossier(models.Model):
         ordering = ["-submitted_at"]
         indexes = [
             models.Index(fields=["agency", "status"], name="dossier_agency_status_idx"),
+            # The worklist reads pages of one agency and status in appointment order.
+            models.Index(fields=["agency", "status", "due_at", "id"], name="dossier_worklist_idx"),
             models.Index(fields=["agency", "received_at"], name="dossier_agency_received_idx"),
         ]
         constraints = [
