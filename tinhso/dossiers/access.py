@@ -13,7 +13,7 @@ from tinhso.dossiers.workflow import APPLICANT, Transition
 from tinhso.identity.access import active_assignments, is_provincial_administrator
 from tinhso.lib.errors import NotFound, PermissionDenied
 from tinhso.organizations.models import Agency
-from tinhso.organizations.services import ancestors, descendant_ids, parent_map
+from tinhso.organizations.services import descendant_ids, parent_map
 
 
 def _not_found(code: str) -> NotFound:
@@ -74,8 +74,26 @@ def roles_in(user: Any, agency: Agency) -> set[str]:
     assignments = active_assignments(user)
     if not assignments:
         return set()
-    chain = {agency.pk} | {a.pk for a in ancestors(agency)}
+    held = {a.agency_id for a in assignments}
+    if agency.pk in held:  # the common case needs no walk up the tree
+        chain = {agency.pk}
+        if agency.parent_id is not None:
+            chain |= _chain_above(agency.parent_id)
+    else:
+        chain = {agency.pk} | _chain_above(agency.parent_id)
     return {a.role for a in assignments if a.agency_id in chain}
+
+
+def _chain_above(agency_id: int | None) -> set[int]:
+    if agency_id is None:
+        return set()
+    parents = parent_map()
+    chain: set[int] = set()
+    current: int | None = agency_id
+    while current is not None and current not in chain:
+        chain.add(current)
+        current = parents.get(current)
+    return chain
 
 
 def may_act(user: Any, dossier: Dossier, rule: Transition, agency: Agency | None = None) -> bool:

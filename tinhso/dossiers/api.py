@@ -290,8 +290,12 @@ def _detail_queryset(request: HttpRequest) -> QuerySet[Dossier]:
 
 
 def _detail(request: HttpRequest, code: str) -> Dossier:
-    dossier = get_dossier_for(request.user, code)
-    return _detail_queryset(request).get(pk=dossier.pk)
+    """The dossier with everything its detail shows, in one query plus prefetches, through the
+    same visibility rule as ``get_dossier_for``."""
+    dossier = _detail_queryset(request).filter(code=code.strip().upper()).first()
+    if dossier is None:
+        raise NotFound(f"Không tìm thấy hồ sơ {code}.")
+    return dossier
 
 
 @router.post(

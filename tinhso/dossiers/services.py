@@ -811,29 +811,44 @@ def rate_dossier(*, actor: User, dossier: Dossier, rating: int, comment: str = "
 
 def allowed_actions(user: Any, dossier: Dossier) -> list[str]:
     """The actions ``user`` may take on ``dossier`` now (for the UI and the API)."""
-    from tinhso.dossiers.access import may_act
-    from tinhso.dossiers.workflow import TRANSITIONS
+    from tinhso.dossiers.workflow import APPLICANT, TRANSITIONS
 
+    memo: dict[int, set[str]] = {}
+
+    def roles(agency: Any) -> set[str]:
+        if agency.pk not in memo:
+            memo[agency.pk] = roles_in(user, agency)
+        return memo[agency.pk]
+
+    # Uses the prefetched steps when the caller prefetched them (the detail view does).
+    active = [s for s in dossier.steps.all() if s.state == DossierStep.State.ACTIVE]
+    extended: bool | None = None
     actions = []
     for action, rule in TRANSITIONS.items():
         if dossier.status not in rule.sources:
             continue
-        if (action == "rate" and dossier.rating is not None) or (
-            action == "extend" and Extension.objects.filter(dossier=dossier).exists()
-        ):
+        if action == "rate" and dossier.rating is not None:
             continue
+        if action == "extend":
+            if extended is None:
+                extended = Extension.objects.filter(dossier=dossier).exists()
+            if extended:
+                continue
         if action == "complete_step":
-            steps = dossier.steps.filter(state=DossierStep.State.ACTIVE).select_related("agency")
-            if any(
-                roles_in(user, s.agency) & {s.role, Role.HEAD_OF_UNIT, Role.LEADER} for s in steps
-            ):
+            if any(roles(s.agency) & {s.role, Role.HEAD_OF_UNIT, Role.LEADER} for s in active):
                 actions.append(action)
             continue
-        if may_act(user, dossier, rule) or (
-            action in {"request_supplement", "require_payment", "stop"}
-            and any(
-                roles_in(user, s.agency) & set(rule.actors)
-                for s in dossier.steps.filter(state=DossierStep.State.ACTIVE)
+        applicant_may = (
+            APPLICANT in rule.actors
+            and dossier.applicant_id is not None
+            and dossier.applicant_id == user.pk
+        )
+        if (
+            applicant_may
+            or roles(dossier.agency) & set(rule.actors)
+            or (
+                action in {"request_supplement", "require_payment", "stop"}
+                and any(roles(s.agency) & set(rule.actors) for s in active)
             )
         ):
             actions.append(action)

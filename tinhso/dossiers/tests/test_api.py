@@ -373,3 +373,26 @@ def test_alerts_are_listed_for_the_agency_and_acknowledged(
     )
     assert desk.post(f"/api/v1/alerts/{alert_id}/acknowledge").status_code == 200
     assert desk.get("/api/v1/alerts").json()["count"] == 0
+
+
+def test_detail_reads_the_dossier_once(
+    procedure: ProcedureVersion,
+    citizen: Any,
+    one_stop_officer: Any,
+    django_assert_max_num_queries: Any,
+) -> None:
+    code = post(
+        client_for(citizen),
+        "",
+        {
+            "procedure_code": CODE,
+            "agency_code": "000.00.02.H99",
+            "form": {"purpose": "Xin việc"},
+            "components": declaration(citizen),
+        },
+    ).json()["code"]
+    desk = client_for(one_stop_officer)
+    desk.get(f"/api/v1/dossiers/{code}")  # the token's last-used stamp is written once
+    # token, roles, agency tree ×2, the dossier, its steps, events and documents
+    with django_assert_max_num_queries(8):
+        assert desk.get(f"/api/v1/dossiers/{code}").status_code == 200
