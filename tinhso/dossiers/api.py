@@ -18,7 +18,12 @@ from tinhso.attachments.api import document_response
 from tinhso.attachments.services import get_document_for
 from tinhso.core.auth import staff_or_citizen
 from tinhso.dossiers import services
-from tinhso.dossiers.access import get_dossier_for, visible_dossiers, work_agency_ids
+from tinhso.dossiers.access import (
+    get_dossier_for,
+    received_by_my_agencies,
+    visible_dossiers,
+    work_agency_ids,
+)
 from tinhso.dossiers.lookup import lookup_dossier
 from tinhso.dossiers.models import (
     DeadlineAlert,
@@ -624,7 +629,7 @@ def dossier_statistics_view(request: HttpRequest, filters: Query[StatisticsFilte
     user = _user(request)
     if user.kind != User.Kind.STAFF:
         raise PermissionDenied("Chỉ cán bộ xem thống kê.")
-    dossiers = visible_dossiers(user)
+    dossiers = received_by_my_agencies(user)
     if filters.agency:
         dossiers = dossiers.filter(
             Q(agency__code=filters.agency.upper()) | Q(agency__identifier=filters.agency.upper())

@@ -112,3 +112,18 @@ def test_statistics_refuse_bad_periods_and_citizens(
         ).status_code
         == 403
     )
+
+
+def test_statistics_count_the_dossiers_an_agency_received(
+    history: None, leader: Any, one_stop_officer: Any
+) -> None:
+    """The justice leader works on these dossiers (their steps) but the one-stop centre received
+    them: they count in the centre's table, not the department's."""
+    client = Client()
+    client.force_login(leader)
+    period = {"from": "2025-03-01", "to": "2025-03-31"}
+    with time_machine.travel(at(2025, 4, 1, 9, 0), tick=False):
+        assert client.get("/api/v1/statistics/dossiers", period).json()["rows"] == []
+        client.force_login(one_stop_officer)
+        rows = client.get("/api/v1/statistics/dossiers", period).json()["rows"]
+    assert [(r["key"], r["received"]) for r in rows] == [("000.00.02.H99", 4)]
