@@ -91,6 +91,29 @@ def roles_in(user: Any, agency: Agency) -> set[str]:
     return {a.role for a in assignments if a.agency_id in chain}
 
 
+def role_holding_agency(user: Any, agency: Agency, allowed: set[str]) -> Agency | None:
+    """The agency — ``agency`` itself or the nearest one above it — in which the user holds one
+    of the ``allowed`` roles (the leader of a department acts as the department even on a step
+    of its division)."""
+    by_agency: dict[int, Any] = {}
+    for assignment in active_assignments(user):
+        if assignment.role in allowed:
+            by_agency.setdefault(assignment.agency_id, assignment.agency)
+    if not by_agency:
+        return None
+    if agency.pk in by_agency:
+        return agency
+    parents = parent_map()
+    current = agency.parent_id
+    seen: set[int] = set()
+    while current is not None and current not in seen:
+        if current in by_agency:
+            return by_agency[current]
+        seen.add(current)
+        current = parents.get(current)
+    return None
+
+
 def _chain_above(agency_id: int | None) -> set[int]:
     if agency_id is None:
         return set()

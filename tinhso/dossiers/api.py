@@ -9,13 +9,13 @@ from django.db import transaction
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from ninja import Field, Header, Query, Router, Schema
+from ninja import Field, File, Form, Header, Query, Router, Schema, UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 from ninja.responses import Status as Reply
 from ninja.throttling import AnonRateThrottle
 
 from tinhso.attachments.api import document_response
-from tinhso.attachments.services import get_document_for
+from tinhso.attachments.services import get_document_for, read_upload
 from tinhso.core.auth import staff_or_citizen
 from tinhso.dossiers import services
 from tinhso.dossiers.access import (
@@ -477,6 +477,26 @@ def withdraw(request: HttpRequest, code: str, payload: NoteIn) -> Dossier:
 @router.post("/{code}/return", response=DossierDetailOut, summary="Trả kết quả")
 def return_result(request: HttpRequest, code: str, payload: NoteIn) -> Dossier:
     return _act(request, code, services.return_result, note=payload.note)
+
+
+@router.post(
+    "/{code}/result",
+    response={201: DossierDetailOut},
+    summary="Đính kèm kết quả điện tử (vào kho giấy tờ của người nộp)",
+)
+def attach_result(
+    request: HttpRequest,
+    code: str,
+    file: UploadedFile = File(...),  # noqa: B008
+    title: str = Form(...),
+) -> Reply[Dossier]:
+    user = _user(request)
+    dossier = get_dossier_for(user, code)
+    content = read_upload(file)
+    services.attach_result(
+        actor=user, dossier=dossier, content=content, name=file.name or "ket-qua", title=title
+    )
+    return Reply(201, _detail(request, code))
 
 
 @router.post("/{code}/rate", response=DossierDetailOut, summary="Đánh giá mức độ hài lòng")

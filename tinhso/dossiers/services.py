@@ -12,17 +12,19 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from tinhso.attachments.services import atomic_with_files, issue_result_document
 from tinhso.audit.services import actor_label_for, record
 from tinhso.calendar.services import working_days_between
 from tinhso.catalog.models import ProcedureVersion
 from tinhso.catalog.services import open_version_for_submission, validate_form_data
 from tinhso.dossiers import deadlines, standard_forms
-from tinhso.dossiers.access import require_may_act, roles_in
+from tinhso.dossiers.access import require_may_act, role_holding_agency, roles_in
 from tinhso.dossiers.components import attach, resolve_components
 from tinhso.dossiers.models import (
     ApplicantKind,
     Channel,
     Dossier,
+    DossierDocument,
     DossierEvent,
     DossierStep,
     Extension,
@@ -31,7 +33,7 @@ from tinhso.dossiers.models import (
     SupplementRequest,
 )
 from tinhso.dossiers.numbering import next_dossier_code
-from tinhso.dossiers.workflow import apply_transition, check_source, transition
+from tinhso.dossiers.workflow import STAFF_ROLES, apply_transition, check_source, transition
 from tinhso.identity.models import Role, User
 from tinhso.identity.validators import citizen_id_problem, phone_problem, tax_code_problem
 from tinhso.lib.errors import Conflict, InvalidInput, PermissionDenied
@@ -488,8 +490,9 @@ def _acting_agency(actor: User, dossier: Dossier, allowed: frozenset[str]) -> An
         Q(is_inter_agency=False) | Q(state=DossierStep.State.ACTIVE)
     )
     candidates += [step.agency for step in steps]
-    for agency in candidates:
-        if roles_in(actor, agency) & set(allowed):
+    for candidate in candidates:
+        agency = role_holding_agency(actor, candidate, set(allowed))
+        if agency is not None:
             return agency
     raise PermissionDenied(f"Bạn không có vai trò để xử lý hồ sơ {dossier.code} ở bước này.")
 
@@ -788,6 +791,41 @@ def return_result(*, actor: User, dossier: Dossier, note: str = "") -> Dossier:
             returned_at=_now(),
             data={"method": dossier.return_method},
         )
+
+
+RESULT_COMPONENT = "KQ"
+
+
+def attach_result(
+    *, actor: User, dossier: Dossier, content: bytes, name: str, title: str
+) -> DossierDocument:
+    """The electronic result (licence, certificate, record extract) of a processed dossier:
+    stored in the applicant's data store as an issued result — so it can be reused in later
+    dossiers — and attached to the dossier. Files and rows commit together or not at all."""
+    if dossier.status not in (Status.PROCESSED, Status.RETURNED):
+        raise Conflict(
+            f"Hồ sơ {dossier.code} chưa xử lý xong; chưa thể đính kèm kết quả.",
+            code="illegal_transition",
+        )
+    agency = _acting_agency(actor, dossier, STAFF_ROLES)
+    title = _required_text(title, "title", "Cần tên của kết quả (ví dụ: Phiếu lý lịch tư pháp).")
+    with atomic_with_files():
+        document = issue_result_document(
+            actor=actor,
+            holder_id_number=dossier.applicant_id_number,
+            content=content,
+            name=name,
+            title=title,
+            agency_code=agency.code,
+        )
+        link, _ = DossierDocument.objects.get_or_create(
+            dossier=dossier,
+            component_code=RESULT_COMPONENT,
+            document=document,
+            defaults={"attached_at": _now(), "attached_by": actor},
+        )
+        _event(dossier, "attach_result", actor, document=document.pk, title=title)
+    return link
 
 
 def rate_dossier(*, actor: User, dossier: Dossier, rating: int, comment: str = "") -> Dossier:

@@ -396,3 +396,64 @@ def test_detail_reads_the_dossier_once(
     # token, roles, agency tree ×2, the dossier, its steps, events and documents
     with django_assert_max_num_queries(8):
         assert desk.get(f"/api/v1/dossiers/{code}").status_code == 200
+
+
+def test_the_electronic_result_lands_in_the_applicants_store(
+    procedure: ProcedureVersion,
+    citizen: Any,
+    one_stop_officer: Any,
+    specialist: Any,
+    leader: Any,
+    other_agency_officer: Any,
+    tmp_path: Any,
+    settings: Any,
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tinhso.attachments.tests.factories import files_under, pdf_bytes
+    from tinhso.dossiers import services
+
+    settings.MEDIA_ROOT = tmp_path
+    dossier, _ = services.submit_dossier(
+        actor=citizen,
+        procedure_code=CODE,
+        agency_code="000.00.02.H99",
+        form_data={"purpose": "Xin việc"},
+        components=declaration(citizen),
+    )
+    dossier = services.accept_dossier(actor=one_stop_officer, dossier=dossier)
+    dossier = services.start_processing(actor=one_stop_officer, dossier=dossier)
+    approver = client_for(leader)
+    early = approver.post(
+        f"/api/v1/dossiers/{dossier.code}/result",
+        {"file": SimpleUploadedFile("kq.pdf", pdf_bytes("kq")), "title": "Phiếu lý lịch tư pháp"},
+    )
+    assert early.status_code == 409
+    files_before = files_under(tmp_path)
+    for step, user in (("TD", specialist), ("LT", other_agency_officer), ("PD", leader)):
+        dossier = services.complete_step(actor=user, dossier=dossier, step_code=step, result="xong")
+    response = approver.post(
+        f"/api/v1/dossiers/{dossier.code}/result",
+        {
+            "file": SimpleUploadedFile("Phiếu LLTP.pdf", pdf_bytes("kq")),
+            "title": "Phiếu lý lịch tư pháp",
+        },
+    )
+    assert response.status_code == 201, response.content
+    assert ("KQ", "application/pdf") in [
+        (d["component_code"], d["content_type"]) for d in response.json()["documents"]
+    ]
+    assert len(files_under(tmp_path)) == len(files_before) + 1
+    store = client_for(citizen).get("/api/v1/documents").json()["items"]
+    newest = store[0]
+    assert (newest["title"], newest["source"], newest["issued_by_agency_code"]) == (
+        "Phiếu lý lịch tư pháp",
+        "result",
+        "000.00.04.H99",
+    )
+    fake = approver.post(
+        f"/api/v1/dossiers/{dossier.code}/result",
+        {"file": SimpleUploadedFile("kq.pdf", b"MZ not a pdf"), "title": "x"},
+    )
+    assert fake.status_code == 415
+    assert len(files_under(tmp_path)) == len(files_before) + 1
