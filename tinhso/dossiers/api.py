@@ -34,11 +34,17 @@ from tinhso.dossiers.models import (
     IssuedForm,
     Status,
 )
-from tinhso.dossiers.standard_forms import control_sheet_data, form_pdf, issue_form
+from tinhso.dossiers.standard_forms import (
+    control_sheet_data,
+    form_pdf,
+    issue_form,
+    register_data,
+)
 from tinhso.dossiers.statistics import dossier_statistics, statistics_workbook
 from tinhso.identity.models import User
-from tinhso.lib.errors import NotFound, PermissionDenied
-from tinhso.printing.services import FormKind
+from tinhso.lib.errors import InvalidInput, NotFound, PermissionDenied
+from tinhso.printing.schemas import MAX_REGISTER_ROWS
+from tinhso.printing.services import FormKind, render_form
 
 router = Router(tags=["hồ sơ"], auth=staff_or_citizen)
 
@@ -673,6 +679,49 @@ def dossier_statistics_view(request: HttpRequest, filters: Query[StatisticsFilte
         "group_by": filters.group_by,
         "rows": [row.as_dict() for row in rows],
     }
+
+
+class RegisterFilter(Schema):
+    agency: str = Field(description="Mã cơ quan tiếp nhận")
+    date_from: dt.date = Field(alias="from")
+    date_to: dt.date = Field(alias="to")
+
+
+@statistics_router.get(
+    "/register.pdf",
+    response={200: None},
+    summary="Sổ theo dõi hồ sơ của một cơ quan trong một kỳ (PDF, A4 ngang)",
+)
+def register_pdf(request: HttpRequest, filters: Query[RegisterFilter]) -> HttpResponse:
+    user = _user(request)
+    if user.kind != User.Kind.STAFF:
+        raise PermissionDenied("Chỉ cán bộ in sổ theo dõi hồ sơ.")
+    if filters.date_to < filters.date_from or filters.date_from.year != filters.date_to.year:
+        raise InvalidInput(
+            "Kỳ in sổ phải nằm trong một năm và ngày cuối không trước ngày đầu.",
+            errors={"to": "không hợp lệ"},
+        )
+    dossiers = (
+        received_by_my_agencies(user)
+        .filter(
+            Q(agency__code=filters.agency.upper()) | Q(agency__identifier=filters.agency.upper()),
+            received_at__date__gte=filters.date_from,
+            received_at__date__lte=filters.date_to,
+        )
+        .select_related("agency__parent", "procedure_version")
+        .order_by("received_at", "pk")
+    )
+    rows = list(dossiers[: MAX_REGISTER_ROWS + 1])
+    agency = rows[0].agency if rows else None
+    if agency is None:
+        raise NotFound("Không có hồ sơ nào của cơ quan này trong kỳ (hoặc bạn không có quyền).")
+    data = register_data(agency, start=filters.date_from, dossiers=rows)
+    pdf = render_form(FormKind.REGISTER, data).pdf
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'inline; filename="so-theo-doi-{agency.code}-{filters.date_from}-{filters.date_to}.pdf"'
+    )
+    return response
 
 
 # --- deadline alerts -------------------------------------------------------------------------

@@ -5,6 +5,7 @@ rolled-back action never leaves a file behind and a lost file can always be re-c
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from typing import Any
 
@@ -14,9 +15,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from tinhso.dossiers.models import Dossier, DossierStep, IssuedForm, ReturnMethod, Timeliness
-from tinhso.lib.errors import Conflict
+from tinhso.lib.errors import Conflict, InvalidInput
 from tinhso.organizations.models import Agency
 from tinhso.organizations.services import ancestors
+from tinhso.printing.schemas import MAX_REGISTER_ROWS
 from tinhso.printing.services import FormKind, prepare_form, render_form
 
 RETURN_PLACES = {
@@ -204,3 +206,35 @@ def form_pdf(form: IssuedForm) -> bytes:
     form.sha256 = digest
     IssuedForm.objects.filter(pk=form.pk).update(file=form.file.name, sha256=digest)
     return rendered.pdf
+
+
+def register_data(agency: Agency, *, start: dt.date, dossiers: list[Dossier]) -> dict[str, Any]:
+    """Sổ theo dõi hồ sơ of one receiving agency for a period (in reception order)."""
+    if len(dossiers) > MAX_REGISTER_ROWS:
+        raise InvalidInput(
+            f"Kỳ này có {len(dossiers)} hồ sơ, quá {MAX_REGISTER_ROWS} dòng của một lần in sổ; "
+            "hãy in theo từng tháng hoặc khoảng ngày ngắn hơn.",
+            errors={"to": "kỳ quá dài"},
+        )
+    parent = agency.parent
+    return {
+        "agency_name": agency.name,
+        "parent_agency_name": parent.name if parent else None,
+        "place": _place(agency),
+        "issued_at": timezone.now(),
+        "year": start.year,
+        "book_number": 1,
+        "rows": [
+            {
+                "order_number": number,
+                "dossier_code": dossier.code,
+                "applicant": dossier.applicant_name,
+                "procedure_name": dossier.procedure_version.name,
+                "received_at": dossier.received_at,
+                "due_at": dossier.due_at,
+                "returned_at": dossier.returned_at,
+                "status": dossier.get_status_display(),
+            }
+            for number, dossier in enumerate(dossiers, start=1)
+        ],
+    }

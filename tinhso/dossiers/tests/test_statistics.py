@@ -127,3 +127,39 @@ def test_statistics_count_the_dossiers_an_agency_received(
         client.force_login(one_stop_officer)
         rows = client.get("/api/v1/statistics/dossiers", period).json()["rows"]
     assert [(r["key"], r["received"]) for r in rows] == [("000.00.02.H99", 4)]
+
+
+def test_the_register_of_a_month(
+    history: None, one_stop_officer: Any, citizen: Any, tmp_path: Any
+) -> None:
+    import subprocess
+
+    client = Client()
+    client.force_login(one_stop_officer)
+    response = client.get(
+        "/api/v1/statistics/register.pdf",
+        {"agency": "000.00.02.H99", "from": "2025-03-01", "to": "2025-03-31"},
+    )
+    assert response.status_code == 200, response.content
+    target = tmp_path / "register.pdf"
+    target.write_bytes(response.content)
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(target), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "SỔ THEO DÕI HỒ SƠ" in text
+    assert text.count("000.00.02.H99-250303-") == 4  # the four received; the refused one not
+    assert (
+        client.get(
+            "/api/v1/statistics/register.pdf",
+            {"agency": "000.00.02.H99", "from": "2024-12-01", "to": "2025-01-31"},
+        ).status_code
+        == 422
+    )
+    client.force_login(citizen)
+    assert (
+        client.get(
+            "/api/v1/statistics/register.pdf",
+            {"agency": "000.00.02.H99", "from": "2025-03-01", "to": "2025-03-31"},
+        ).status_code
+        == 403
+    )
