@@ -66,7 +66,9 @@ def received_by_my_agencies(user: Any) -> QuerySet[Dossier]:
 
 
 def get_dossier_for(user: Any, code: str, *, for_write: bool = False) -> Dossier:
-    queryset = visible_dossiers(user).select_related("agency", "procedure_version__procedure")
+    queryset = visible_dossiers(user).select_related(
+        "agency__parent", "procedure_version__procedure"
+    )
     if for_write:
         queryset = queryset.select_for_update(of=("self",), no_key=True)
     dossier = queryset.filter(code=code.strip().upper()).first()

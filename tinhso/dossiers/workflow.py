@@ -193,7 +193,13 @@ def apply_transition(
             code="concurrent_change",
         )
     previous = dossier.status
-    dossier.refresh_from_db()
+    # The row now holds exactly these values: set them on the instance instead of reloading it,
+    # which would also drop the related objects the caller already loaded.
+    for field, value in changes.items():
+        setattr(dossier, field, value)
+    dossier.status = new_status
+    dossier.version += 1
+    dossier.updated_at = now
     DossierEvent.objects.create(
         dossier=dossier,
         action=action,
