@@ -197,7 +197,7 @@ def apply_transition(
     # which would also drop the related objects the caller already loaded.
     for field, value in changes.items():
         setattr(dossier, field, value)
-    dossier.status = new_status
+    dossier.status = Status(new_status).value
     dossier.version += 1
     dossier.updated_at = now
     DossierEvent.objects.create(
