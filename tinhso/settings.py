@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "tinhso.organizations",
     "tinhso.identity",
     "tinhso.calendar",
+    "tinhso.outbox",
     "tinhso.attachments",
     "tinhso.catalog",
     "tinhso.dossiers",

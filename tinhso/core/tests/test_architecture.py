@@ -11,6 +11,7 @@ ALLOWED = {
     "identity": {"organizations", "audit", "lib", "core"},
     "calendar": {"audit", "lib", "core"},
     "printing": {"lib", "core"},
+    "outbox": {"audit", "lib", "core"},
     "attachments": {"identity", "audit", "lib", "core"},
     "catalog": {"identity", "organizations", "calendar", "audit", "lib", "core"},
     "dossiers": {
