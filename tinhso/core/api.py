@@ -6,7 +6,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.utils import timezone
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
@@ -122,6 +124,22 @@ def _throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
     if exc.wait:
         response["Retry-After"] = str(int(exc.wait) + 1)
     return response
+
+
+@api.exception_handler(MultiPartParserError)
+def _bad_multipart(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
+    return problem(
+        request,
+        400,
+        "bad_request_body",
+        TITLES[400],
+        "Nội dung gửi lên không đúng định dạng multipart/form-data.",
+    )
+
+
+@api.exception_handler(RequestDataTooBig)
+def _too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    return problem(request, 413, "payload_too_large", TITLES[413], "Dữ liệu gửi lên quá lớn.")
 
 
 @api.exception_handler(Http404)

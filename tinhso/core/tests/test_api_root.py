@@ -25,3 +25,11 @@ def test_health_and_request_id(client: Client) -> None:
 def test_unknown_api_path_is_404(client: Client) -> None:
     response = client.get("/api/v1/khong-co")
     assert response.status_code == 404
+
+
+def test_a_malformed_multipart_body_is_a_400_not_a_500(citizen: object) -> None:
+    client = Client()
+    client.force_login(citizen)  # type: ignore[arg-type]
+    response = client.generic("POST", "/api/v1/documents", b"x", content_type="multipart/form-data")
+    assert response.status_code == 400
+    assert response.json()["code"] == "bad_request_body"
