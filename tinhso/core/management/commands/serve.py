@@ -49,4 +49,9 @@ class Command(BaseCommand):
         )
         if options["no_serve"]:
             return
+        # Messages leaving the platform are delivered by a worker thread in development; in
+        # production `tinhso outbox work` runs as its own service (docs/outbox.md).
+        from tinhso.outbox.worker import start_embedded_worker
+
+        start_embedded_worker()
         call_command("runserver", f"{address}:{port}", use_reloader=False)
