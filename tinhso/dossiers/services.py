@@ -32,6 +32,7 @@ from tinhso.dossiers.models import (
     Status,
     SupplementRequest,
 )
+from tinhso.dossiers.notifications import notify_applicant
 from tinhso.dossiers.numbering import next_dossier_code
 from tinhso.dossiers.workflow import STAFF_ROLES, apply_transition, check_source, transition
 from tinhso.identity.models import Role, User
@@ -169,6 +170,7 @@ def _event(dossier: Dossier, action: str, actor: Any, note: str = "", **data: An
         note=note,
         data=data,
     )
+    notify_applicant(dossier, action, note=note)
     record(
         f"dossiers.dossier.{action}",
         actor=actor,

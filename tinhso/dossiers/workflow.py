@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from tinhso.audit.services import actor_label_for, record
 from tinhso.dossiers.models import Dossier, DossierEvent, Status
+from tinhso.dossiers.notifications import notify_applicant
 from tinhso.identity.models import Role
 from tinhso.lib.errors import Conflict
 from tinhso.organizations.models import Agency
@@ -212,6 +213,7 @@ def apply_transition(
         note=note,
         data=data or {},
     )
+    notify_applicant(dossier, action, note=note)
     record(
         f"dossiers.dossier.{action}",
         actor=actor,

@@ -21,6 +21,7 @@ ALLOWED = {
         "calendar",
         "printing",
         "attachments",
+        "outbox",
         "audit",
         "lib",
         "core",

@@ -463,3 +463,29 @@ def test_components_are_required_and_provided_once(
         (second.pk, True),
     ]
     assert links[0].document_id == links[1].document_id
+
+
+def test_each_change_queues_one_email_to_the_applicant(
+    procedure: ProcedureVersion, citizen: Any, one_stop_officer: Any, specialist: Any
+) -> None:
+    from tinhso.outbox.models import OutboxMessage
+
+    citizen.email = "an@example.vn"
+    citizen.save(update_fields=["email"])
+    with time_machine.travel(at(2025, 3, 3, 8, 0), tick=False):
+        dossier = services.accept_dossier(actor=one_stop_officer, dossier=submit(citizen))
+        dossier = services.start_processing(actor=one_stop_officer, dossier=dossier)
+        services.request_supplement(
+            actor=specialist, dossier=dossier, items=["CCCD"], reason="Ảnh mờ"
+        )
+        with pytest.raises(Conflict):  # a refused action queues nothing
+            services.accept_dossier(actor=one_stop_officer, dossier=dossier)
+    subjects = list(OutboxMessage.objects.order_by("pk").values_list("recipient", "subject"))
+    assert subjects == [
+        ("an@example.vn", f"Đã nhận hồ sơ trực tuyến {dossier.code}"),
+        ("an@example.vn", f"Hồ sơ {dossier.code} đã được tiếp nhận"),
+        ("an@example.vn", f"Hồ sơ {dossier.code} cần bổ sung giấy tờ"),
+    ]
+    accepted = OutboxMessage.objects.get(subject__endswith="đã được tiếp nhận")
+    assert "Ngày hẹn trả kết quả: 08 giờ 00, ngày 06/03/2025." in accepted.body
+    assert f"/tra-cuu/?ma={dossier.code}" in accepted.body
