@@ -432,6 +432,34 @@ def test_the_scanner_warns_then_escalates_once(
     assert DeadlineAlert.objects.filter(kind="overdue", step__isnull=True).count() == 1
 
 
+def test_alerts_are_mailed_to_the_handlers_and_escalations_to_the_leader(
+    procedure: ProcedureVersion,
+    citizen: Any,
+    one_stop_officer: Any,
+    specialist: Any,
+    leader: Any,
+) -> None:
+    from tinhso.dossiers.scanner import scan_deadlines
+    from tinhso.outbox.models import OutboxMessage
+
+    for person, address in ((specialist, "cv@example.vn"), (leader, "ld@example.vn")):
+        person.email = address
+        person.save(update_fields=["email"])
+    with time_machine.travel(at(2025, 3, 3, 8, 0), tick=False):
+        dossier = services.accept_dossier(actor=one_stop_officer, dossier=submit(citizen))
+        services.start_processing(actor=one_stop_officer, dossier=dossier)
+    with time_machine.travel(at(2025, 3, 3, 9, 0), tick=False):
+        scan_deadlines()
+        scan_deadlines()  # idempotent: no second e-mail
+    with time_machine.travel(at(2025, 3, 5, 9, 0), tick=False):
+        scan_deadlines()
+    mails = list(OutboxMessage.objects.order_by("pk").values_list("recipient", "subject"))
+    assert mails == [
+        ("cv@example.vn", f"Sắp đến hạn: bước «Thẩm định» của hồ sơ {dossier.code}"),
+        ("ld@example.vn", f"Quá hạn: bước «Thẩm định» của hồ sơ {dossier.code}"),
+    ]
+
+
 def test_components_are_required_and_provided_once(
     procedure: ProcedureVersion, citizen: Any, one_stop_officer: Any
 ) -> None:
