@@ -457,3 +457,23 @@ def test_the_electronic_result_lands_in_the_applicants_store(
     )
     assert fake.status_code == 415
     assert len(files_under(tmp_path)) == len(files_before) + 1
+
+
+def test_the_read_only_admin_shows_dossiers(
+    procedure: ProcedureVersion, citizen: Any, admin_client: Client
+) -> None:
+    from tinhso.dossiers import services
+
+    dossier, _ = services.submit_dossier(
+        actor=citizen,
+        procedure_code=CODE,
+        agency_code="000.00.02.H99",
+        form_data={"purpose": "Xin việc"},
+        components=declaration(citizen),
+    )
+    listing = admin_client.get("/quan-tri/dossiers/dossier/")
+    assert listing.status_code == 200
+    assert dossier.code in listing.content.decode()
+    page = admin_client.get(f"/quan-tri/dossiers/dossier/{dossier.pk}/change/")
+    assert page.status_code == 200
+    assert admin_client.post(f"/quan-tri/dossiers/dossier/{dossier.pk}/delete/").status_code == 403
