@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "tinhso.catalog",
     "tinhso.dossiers",
     "tinhso.printing",
+    "tinhso.payments",
     "tinhso.portal",
     "tinhso.demo",
     "tinhso.bench",

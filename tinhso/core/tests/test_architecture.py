@@ -26,6 +26,7 @@ ALLOWED = {
         "lib",
         "core",
     },
+    "payments": {"dossiers", "identity", "organizations", "outbox", "audit", "lib", "core"},
     "demo": {"identity", "organizations", "calendar", "catalog", "audit", "lib", "core"},
 }
 WEB_MODULES = {"api", "views", "admin", "urls", "management", "forms", "templatetags"}
