@@ -172,6 +172,7 @@ def register_routers() -> None:
     from tinhso.dossiers.api import public_router as lookup_router
     from tinhso.dossiers.api import router as dossiers_router
     from tinhso.organizations.api import router as organizations_router
+    from tinhso.payments.api import router as payments_router
 
     api.add_router("/calendar", calendar_router)
     api.add_router("/organizations", organizations_router)
@@ -181,6 +182,7 @@ def register_routers() -> None:
     api.add_router("/statistics", statistics_router)
     api.add_router("/alerts", alerts_router)
     api.add_router("/documents", documents_router)
+    api.add_router("/payments", payments_router)
 
 
 register_routers()

@@ -660,6 +660,25 @@ def settle_payment(*, actor: User, dossier: Dossier, outcome: str, note: str = "
         )
 
 
+def settle_payment_online(*, dossier: Dossier, reference: str, amount: int) -> Dossier:
+    """The fee was paid through the online gateway. No person acts, so no role is checked: the
+    caller (``tinhso.payments``) has verified the gateway's signed confirmation. The history
+    and the audit trail name the system as actor and carry the gateway reference."""
+    check_source(dossier, "settle_payment")
+    started = dossier.steps.exclude(state=DossierStep.State.PENDING).exists()
+    with transaction.atomic():
+        return apply_transition(
+            dossier,
+            "settle_payment",
+            actor=None,
+            agency=dossier.agency,
+            target=Status.PROCESSING if started else Status.RECEIVED,
+            note=f"Đã thanh toán trực tuyến, mã giao dịch {reference}.",
+            paid_online=True,
+            data={"outcome": "paid_online", "reference": reference, "amount": amount},
+        )
+
+
 # --- extension, stop, withdrawal -------------------------------------------------------------
 
 
