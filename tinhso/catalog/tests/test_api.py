@@ -8,7 +8,7 @@ from django.test import Client
 from tinhso.catalog.services import create_version, publish_version, retire_procedure
 from tinhso.catalog.tests.conftest import BIRTH_CODE, RECORD_CODE, birth_data, record_data
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tinhso.catalog.tests.urls")]
+pytestmark = [pytest.mark.django_db]
 BASE = "/api/v1/catalog"
 PROBLEM = "application/problem+json"
 

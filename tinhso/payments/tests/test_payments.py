@@ -17,7 +17,7 @@ from tinhso.payments.models import PaymentIntent
 from tinhso.payments.simulator import GatewaySimulator
 from tinhso.payments.vnpay import canonical_query, has_valid_signature, sign
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tinhso.payments.tests.urls")]
+pytestmark = [pytest.mark.django_db]
 
 
 def client_for(user: Any) -> Client:
