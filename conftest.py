@@ -6,6 +6,8 @@ from typing import Any
 
 import pytest
 
+pytest_plugins = ["tinhso.browser_testing"]
+
 FOUNDED = dt.date(2020, 1, 1)
 PASSWORD = "Mat-khau-thu-nghiem-2026"
 

@@ -78,7 +78,11 @@ INSTALLED_APPS = [
     "tinhso.dossiers",
     "tinhso.printing",
     "tinhso.payments",
+    "tinhso.postal",
+    "tinhso.notifications",
     "tinhso.portal",
+    "tinhso.workspace",
+    "tinhso.administration",
     "tinhso.demo",
     "tinhso.bench",
 ]
@@ -88,6 +92,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "tinhso.audit.middleware.RequestContextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "tinhso.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -97,6 +102,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "tinhso.urls"
+FORM_RENDERER = "tinhso.core.forms.FormRenderer"
 WSGI_APPLICATION = "tinhso.wsgi.application"
 
 TEMPLATES = [
@@ -211,7 +217,7 @@ X_FRAME_OPTIONS = "DENY"
 
 # Vietnamese only until the English translation exists (then add LocaleMiddleware back).
 LANGUAGE_CODE = "vi"
-LANGUAGES = [("vi", "Tiếng Việt")]
+LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "tinhso" / "locale"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True

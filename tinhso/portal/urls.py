@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from tinhso.portal import views
 
@@ -7,7 +7,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("dang-nhap/", views.SignInView.as_view(), name="login"),
     path("dang-xuat/", views.SignOutView.as_view(), name="logout"),
-    path("lam-viec/", views.workspace, name="workspace"),
     path("tai-khoan/", views.account, name="account"),
     path("tra-cuu/", views.lookup, name="lookup"),
+    path("", include("tinhso.portal.urls_citizen")),
+    path("nop-ho-so/", include("tinhso.portal.urls_submission")),
 ]

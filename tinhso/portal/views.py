@@ -13,12 +13,11 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 
 from tinhso.identity.models import User
 from tinhso.portal.forms import SignInForm
 from tinhso.portal.queries import (
-    active_role_assignments,
     portal_statistics,
     province_name,
     root_agency,
@@ -75,18 +74,6 @@ class SignOutView(auth_views.LogoutView):
         if was_signed_in:
             messages.success(request, "Bạn đã đăng xuất.")
         return response
-
-
-@login_required
-def workspace(request: HttpRequest) -> HttpResponse:
-    user = _signed_in_user(request)
-    if user.kind != User.Kind.STAFF:
-        return redirect("portal:account")
-    return render(
-        request,
-        "portal/workspace.html",
-        {"account": user, "assignments": active_role_assignments(user)},
-    )
 
 
 @login_required

@@ -27,6 +27,17 @@ ALLOWED = {
         "core",
     },
     "payments": {"dossiers", "identity", "organizations", "outbox", "audit", "lib", "core"},
+    "postal": {"dossiers", "identity", "organizations", "outbox", "audit", "lib", "core"},
+    "notifications": {
+        "dossiers",
+        "identity",
+        "organizations",
+        "calendar",
+        "outbox",
+        "audit",
+        "lib",
+        "core",
+    },
     "demo": {"identity", "organizations", "calendar", "catalog", "audit", "lib", "core"},
 }
 WEB_MODULES = {"api", "views", "admin", "urls", "management", "forms", "templatetags"}

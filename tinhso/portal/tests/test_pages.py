@@ -259,7 +259,7 @@ def test_sign_out_is_a_post_form_and_signs_out(client, officer):
     client.force_login(officer)
     html = page(client.get("/"))
     assert re.search(
-        r'<form method="post" action="/dang-xuat/">\s*<input type="hidden" '
+        r'<form method="post" action="/dang-xuat/" data-allow-resubmit>\s*<input type="hidden" '
         r'name="csrfmiddlewaretoken"',
         html,
     )

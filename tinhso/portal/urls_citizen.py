@@ -1,0 +1,3 @@
+"""Procedure search and pages, the citizen's own dossiers."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Online submission, step by step (mounted at /nop-ho-so/)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""The desk (in-person reception) and the agency dashboard."""
+
+urlpatterns: list = []
