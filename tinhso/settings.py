@@ -215,7 +215,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
-# Vietnamese only until the English translation exists (then add LocaleMiddleware back).
+# Vietnamese by default; English when chosen (tinhso.core.middleware.LanguageMiddleware).
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "tinhso" / "locale"]

@@ -14,6 +14,9 @@ urlpatterns = [
     path("ngon-ngu/", set_language, name="set_language"),
     path("lam-viec/", include("tinhso.workspace.urls")),
     path("quan-ly/", include("tinhso.administration.urls")),
+    path("", include("tinhso.notifications.urls")),
+    path("", include("tinhso.payments.urls")),
+    path("", include("tinhso.postal.urls")),
     path("", include("tinhso.portal.urls")),
 ]
 

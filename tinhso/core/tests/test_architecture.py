@@ -26,7 +26,16 @@ ALLOWED = {
         "lib",
         "core",
     },
-    "payments": {"dossiers", "identity", "organizations", "outbox", "audit", "lib", "core"},
+    "payments": {
+        "dossiers",
+        "identity",
+        "organizations",
+        "outbox",
+        "printing",
+        "audit",
+        "lib",
+        "core",
+    },
     "postal": {"dossiers", "identity", "organizations", "outbox", "audit", "lib", "core"},
     "notifications": {
         "dossiers",
