@@ -47,6 +47,12 @@ format: $(STAMP)  ## apply ruff formatting and safe fixes
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+.PHONY: messages
+messages: $(STAMP)  ## extract the page texts into tinhso/locale/en/…/django.po, then compile (needs gettext)
+	@scripts/ensure-system-packages.sh msgfmt=gettext
+	TINHSO_DEBUG=true $(BIN)/tinhso makemessages --locale en --no-obsolete --ignore '.venv/*' --ignore 'var/*' --ignore 'test-artifacts/*' --ignore 'docs/*'
+	TINHSO_DEBUG=true $(BIN)/tinhso compilemessages --locale en --ignore '.venv/*'
+
 .PHONY: lock
 lock:  ## re-resolve requirements/lock.txt from pyproject.toml (needs uv: pip install uv)
 	uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 --universal -o requirements/lock.txt
