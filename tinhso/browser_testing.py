@@ -133,10 +133,11 @@ class Visitor:
         assert not problems, f"{name} ({self.page.url}):\n" + "\n".join(problems)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def _playwright_browser() -> Iterator[Any]:
     # Playwright's sync API runs an event loop in this thread; Django's ORM, called by the test
     # body between page actions, must be allowed to run here (the live server has its own thread).
+    # Module scope: the loop is stopped after the module, so later tests may use asyncio.run().
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     from playwright.sync_api import sync_playwright
 
