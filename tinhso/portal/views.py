@@ -14,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from tinhso.identity.models import User
 from tinhso.portal.forms import SignInForm
@@ -72,7 +73,7 @@ class SignOutView(auth_views.LogoutView):
         was_signed_in = request.user.is_authenticated
         response = super().post(request, *args, **kwargs)
         if was_signed_in:
-            messages.success(request, "Bạn đã đăng xuất.")
+            messages.success(request, _("Bạn đã đăng xuất."))
         return response
 
 
@@ -99,7 +100,7 @@ def lookup(request: HttpRequest) -> HttpResponse:
     status = 200
     if code and factor:
         if not allow_lookup(client_ip(request) or "unknown"):
-            context["errors"] = {"ma": "Bạn đã tra cứu quá nhiều lần; vui lòng thử lại sau."}
+            context["errors"] = {"ma": _("Bạn đã tra cứu quá nhiều lần; vui lòng thử lại sau.")}
             status = 429
         else:
             try:
@@ -108,6 +109,6 @@ def lookup(request: HttpRequest) -> HttpResponse:
                 context["errors"] = {"ma": exc.detail}
                 status = 404 if exc.status == 404 else 422
     elif "so" in request.GET and not factor:
-        context["errors"] = {"so": "Nhập số điện thoại hoặc số giấy tờ của người nộp hồ sơ."}
+        context["errors"] = {"so": _("Nhập số điện thoại hoặc số giấy tờ của người nộp hồ sơ.")}
         status = 422
     return render(request, "portal/lookup.html", context, status=status)

@@ -26,3 +26,19 @@ def test_the_language_switch_shows_english_and_back(browser_session, province):
     assert visitor.page.locator("html").get_attribute("lang") == "en"
     visitor.page.get_by_role("button", name="Tiếng Việt").click()
     assert visitor.page.locator("html").get_attribute("lang") == "vi"
+
+
+def test_a_failed_sign_in_explains_the_error_and_keeps_the_user_name(
+    browser_session, province, citizen
+):
+    visitor = browser_session("citizen")
+    visitor.sign_in(citizen.username, password="mat-khau-sai")
+    visitor.check("sign-in-error")
+
+    page = visitor.page
+    assert page.title().startswith("Lỗi: Đăng nhập")
+    assert page.get_by_label("Tên đăng nhập").input_value() == citizen.username
+    summary_link = page.locator(".error-summary a")
+    assert summary_link.inner_text().startswith("Tên đăng nhập hoặc mật khẩu không đúng.")
+    summary_link.click()
+    assert page.evaluate("document.activeElement.id") == "id_username"

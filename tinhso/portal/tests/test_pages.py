@@ -179,10 +179,14 @@ def test_root_agency_falls_back_to_its_name_when_it_has_no_territory(client):
 def test_sign_in_page_has_labelled_fields_with_autocomplete(client):
     html = page(client.get("/dang-nhap/"))
 
-    assert '<label for="id_username">Tên đăng nhập</label>' in html
-    assert '<label for="id_password">Mật khẩu</label>' in html
-    assert 'autocomplete="username"' in html
+    assert '<label class="label" for="id_username">Tên đăng nhập</label>' in html
+    assert '<label class="label" for="id_password">Mật khẩu</label>' in html
+    username_input = re.search(r'<input type="text" name="username"[^>]*>', html).group()
+    assert 'autocomplete="username"' in username_input
+    assert 'autocapitalize="none"' in username_input
+    assert 'spellcheck="false"' in username_input
     assert 'autocomplete="current-password"' in html
+    assert "aria-invalid" not in html
     assert 'role="alert"' not in html
 
 
@@ -219,7 +223,16 @@ def test_wrong_password_shows_the_error_summary_and_keeps_the_user_name(client, 
     assert '<div class="error-summary" role="alert"' in html
     assert '<a href="#id_username">Tên đăng nhập hoặc mật khẩu không đúng.' in html
     assert 'value="nguyenvana"' in html
-    assert 'aria-invalid="true" aria-describedby="id_username-error"' in html
+    # The message sits next to the user name field, and both fields point to it.
+    assert re.search(
+        r'<p class="error-message" id="id_username_error"><span class="visually-hidden">Lỗi:'
+        r"</span> Tên đăng nhập hoặc mật khẩu không đúng\.",
+        html,
+    )
+    for name in ("username", "password"):
+        field = re.search(rf'<input type="[a-z]+" name="{name}"[^>]*>', html).group()
+        assert 'aria-invalid="true"' in field
+        assert re.search(r'aria-describedby="[^"]*\bid_username_error\b', field)
     assert "<title>Lỗi: Đăng nhập — Tỉnh số</title>" in html
     assert "_auth_user_id" not in client.session
 
@@ -229,7 +242,7 @@ def test_empty_fields_are_reported_next_to_each_field(client):
 
     assert '<a href="#id_username">Hãy nhập tên đăng nhập.</a>' in html
     assert '<a href="#id_password">Hãy nhập mật khẩu.</a>' in html
-    assert 'id="id_password-error"' in html
+    assert 'id="id_password_error"' in html
 
 
 def test_sign_in_page_keeps_next_in_the_form(client):
