@@ -10,8 +10,6 @@ from django.contrib.auth.forms import AuthenticationForm, UsernameField
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from tinhso.core.forms import AccessibleBoundField
-
 
 class SignInForm(AuthenticationForm):
     """Django's sign-in form, rendered with the shared field template.
@@ -49,7 +47,7 @@ class SignInForm(AuthenticationForm):
             self.add_error("username", error)
             password_attrs = self.fields["password"].widget.attrs
             password_attrs["aria-invalid"] = "true"
-            username = self["username"]
-            if isinstance(username, AccessibleBoundField) and username.error_id:
-                password_attrs["aria-describedby"] = username.error_id
+            username_id = self["username"].auto_id
+            if username_id:
+                password_attrs["aria-describedby"] = f"{username_id}_error"
             return self.cleaned_data
