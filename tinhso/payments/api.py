@@ -25,6 +25,7 @@ def pdf_response(content: bytes, filename: str) -> HttpResponse:
     response["Cache-Control"] = "private, no-store"
     return response
 
+
 router = Router(tags=["thanh toán"])
 
 

@@ -21,15 +21,16 @@ def _fee_lines(intent: PaymentIntent) -> list[dict[str, Any]]:
     """The procedure's fee lines when they add up to what was paid; otherwise (the officer asked
     for another amount: a reduction, several sets...) one line for the whole amount."""
     dossier = intent.dossier
-    lines = [
-        {"description": fee.description, "amount": fee.amount}
+    lines: list[tuple[str, int]] = [
+        (fee.description, fee.amount)
         for fee in dossier.procedure_version.fees.all().order_by("position")
     ]
-    if not lines or sum(line["amount"] for line in lines) != intent.amount:
-        lines = [
-            {"description": f"Phí, lệ phí giải quyết hồ sơ {dossier.code}", "amount": intent.amount}
-        ]
-    return [{**line, "amount_text": money(line["amount"])} for line in lines]
+    if not lines or sum(amount for _, amount in lines) != intent.amount:
+        lines = [(f"Phí, lệ phí giải quyết hồ sơ {dossier.code}", intent.amount)]
+    return [
+        {"description": description, "amount": amount, "amount_text": money(amount)}
+        for description, amount in lines
+    ]
 
 
 def receipt_data(intent: PaymentIntent) -> dict[str, Any]:

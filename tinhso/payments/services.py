@@ -26,8 +26,8 @@ from tinhso.identity.access import is_provincial_administrator
 from tinhso.identity.models import Role
 from tinhso.lib.env import env_int
 from tinhso.lib.errors import Conflict, DomainError, InvalidInput, NotFound, PermissionDenied
-from tinhso.payments.models import PaymentIntent
 from tinhso.lib.text import normalize_text
+from tinhso.payments.models import PaymentIntent
 from tinhso.payments.providers import (
     Callback,
     GatewayUnavailable,
@@ -98,7 +98,10 @@ def _expire(intent: PaymentIntent, now: dt.datetime) -> bool:
             "payments.intent.expired",
             target=intent,
             before={"state": intent.state},
-            after={"state": PaymentIntent.State.EXPIRED, "created_at": intent.created_at.isoformat()},
+            after={
+                "state": PaymentIntent.State.EXPIRED,
+                "created_at": intent.created_at.isoformat(),
+            },
         )
         intent.state = PaymentIntent.State.EXPIRED
         intent.expired_at = now
@@ -380,7 +383,9 @@ def refund_payment(*, actor: Any, intent: PaymentIntent, reason: str) -> Payment
         )
     reason = normalize_text(reason or "")
     if not reason:
-        raise InvalidInput("Cần nêu lý do hoàn tiền.", errors={"reason": "Cần nêu lý do hoàn tiền."})
+        raise InvalidInput(
+            "Cần nêu lý do hoàn tiền.", errors={"reason": "Cần nêu lý do hoàn tiền."}
+        )
     if intent.state != PaymentIntent.State.PAID:
         raise Conflict(
             f"Giao dịch {intent.order_ref} không ở trạng thái đã thanh toán; không thể hoàn tiền.",
@@ -427,9 +432,7 @@ def refund_payment(*, actor: Any, intent: PaymentIntent, reason: str) -> Payment
             code="refund_rejected",
         )
     with transaction.atomic():
-        changed = PaymentIntent.objects.filter(
-            pk=intent.pk, state=PaymentIntent.State.PAID
-        ).update(
+        changed = PaymentIntent.objects.filter(pk=intent.pk, state=PaymentIntent.State.PAID).update(
             state=PaymentIntent.State.REFUNDED,
             refunded_at=now,
             refunded_by=actor,
@@ -453,4 +456,3 @@ def refund_payment(*, actor: Any, intent: PaymentIntent, reason: str) -> Payment
         )
     intent.refresh_from_db()
     return intent
-

@@ -278,10 +278,13 @@ class GatewaySimulator:
             "vnp_TransactionStatus": "05" if code == "00" else "",
             "vnp_OrderInfo": request.get("vnp_OrderInfo", ""),
         }
-        secret = "not-the-merchant-secret" if self.refund_mode == "forge" else self.secret
-        answer["vnp_SecureHash"] = sign_fields(answer, REFUND_RESPONSE_FIELDS, secret)
+        answer["vnp_SecureHash"] = sign_fields(answer, REFUND_RESPONSE_FIELDS, self.secret)
         if code == "00":
             self._refund_answers[request["vnp_RequestId"]] = answer
+        if self.refund_mode == "forge":  # what a tampered answer looks like on the way back
+            forged = {k: v for k, v in answer.items() if k != "vnp_SecureHash"}
+            bad = sign_fields(forged, REFUND_RESPONSE_FIELDS, "not-the-merchant-secret")
+            return 200, {**forged, "vnp_SecureHash": bad}
         return 200, answer
 
     def _report(self, query: str) -> tuple[int, bytes]:
@@ -291,8 +294,8 @@ class GatewaySimulator:
         if params.get("vnp_TmnCode") != self.tmn_code or params.get("vnp_SecureHash") != expected:
             return 403, b"invalid signature"
         try:
-            wanted = dt.datetime.strptime(day, "%Y%m%d").date()
-        except ValueError:
+            wanted = dt.date(int(day[:4]), int(day[4:6]), int(day[6:8]))
+        except ValueError:  # also a day of fewer than 8 digits
             return 400, b"invalid date"
         return 200, self.report_csv(wanted).encode()
 

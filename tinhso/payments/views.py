@@ -81,6 +81,9 @@ def receipt(request: HttpRequest, ref: str) -> HttpResponse:
         content = receipt_pdf(intent)
     except DomainError as exc:
         return render(
-            request, "payments/result.html", {"error": exc.detail, "outcome": None}, status=exc.status
+            request,
+            "payments/result.html",
+            {"error": exc.detail, "outcome": None},
+            status=exc.status,
         )
     return pdf_response(content, f"bien-lai-{intent.order_ref}.pdf")

@@ -134,7 +134,6 @@ class VnpayProvider:
             params=dict(params),
         )
 
-
     def refund(self, request: RefundRequest) -> RefundResult:
         body = refund_request(
             tmn_code=self.tmn_code,
@@ -187,6 +186,7 @@ class VnpayProvider:
         if not received or not hmac.compare_digest(received, body_signature(raw, self.secret)):
             raise GatewayUnavailable("report not signed with the merchant secret")
         return parse_report(raw.decode("utf-8"))
+
 
 # --- refund (merchant web API, JSON, pipe-joined HMAC-SHA512) ------------------------------------
 

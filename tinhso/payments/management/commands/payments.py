@@ -1,4 +1,5 @@
-"""``tinhso payments reconcile --date YYYY-MM-DD [--report FILE]`` and ``tinhso payments expire``."""
+"""``tinhso payments reconcile --date YYYY-MM-DD [--report FILE]``: compare a day with the
+gateway's report; ``tinhso payments expire``: expire stale open intents."""
 
 from __future__ import annotations
 
@@ -39,7 +40,9 @@ class Command(OperatorCommand):
         try:
             day = dt.date.fromisoformat(options["date"])
         except ValueError:
-            raise CommandError(f"Ngày không hợp lệ: {options['date']!r} (dùng YYYY-MM-DD).") from None
+            raise CommandError(
+                f"Ngày không hợp lệ: {options['date']!r} (dùng YYYY-MM-DD)."
+            ) from None
         try:
             if options.get("report"):
                 rows = parse_report(Path(options["report"]).read_text(encoding="utf-8"))
