@@ -120,7 +120,7 @@ class ShipmentEvent(models.Model):
     class Meta:
         verbose_name = "diễn biến bưu gửi"
         verbose_name_plural = "diễn biến bưu gửi"
-        ordering = ["occurred_at", "pk"]
+        ordering = ["pk"]  # as recorded: a shipment only moves forward
         constraints = [
             models.UniqueConstraint(
                 fields=["shipment", "external_id"], name="postal_unique_event_per_shipment"

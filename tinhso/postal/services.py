@@ -20,7 +20,6 @@ from tinhso.audit import context
 from tinhso.audit.services import record
 from tinhso.dossiers.access import roles_in
 from tinhso.dossiers.models import Dossier, Status
-from tinhso.identity.access import is_provincial_administrator
 from tinhso.identity.models import Role
 from tinhso.lib.errors import Conflict, DomainError, InvalidInput, NotFound, PermissionDenied
 from tinhso.lib.text import normalize_text
@@ -73,9 +72,7 @@ class WebhookRejected(DomainError):
 
 def is_desk_officer(user: Any, dossier: Dossier) -> bool:
     """One-stop officers of the receiving agency handle the post of its dossiers."""
-    return Role.ONE_STOP_OFFICER in roles_in(user, dossier.agency) or is_provincial_administrator(
-        user
-    )
+    return Role.ONE_STOP_OFFICER in roles_in(user, dossier.agency)
 
 
 def _require_desk_officer(actor: Any, dossier: Dossier) -> None:
