@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import uuid
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from tinhso.dossiers.access import get_dossier_for
@@ -19,6 +20,10 @@ from tinhso.dossiers.models import Dossier
 from tinhso.lib.errors import DomainError, NotFound
 from tinhso.postal import queries, services
 from tinhso.postal.forms import ShipmentForm, StateForm
+
+
+#: What the officer most likely records next (the form's preselected state).
+NEXT_STATE = {"created": "handed_over", "handed_over": "in_transit", "in_transit": "delivered"}
 
 
 def _fail(form: forms.Form, exc: DomainError) -> None:
@@ -29,6 +34,25 @@ def _fail(form: forms.Form, exc: DomainError) -> None:
             placed = True
     if not placed:
         form.add_error(None, exc.detail)
+
+
+def _done(dossier: Dossier, what: str, number: str) -> HttpResponse:
+    """Post/redirect/get. The confirmation travels in the query string rather than through
+    django.contrib.messages: base.html lists messages in a <ul role="status">, which axe
+    rejects (listitem), so this page shows its own notice."""
+    url = reverse("postal:shipments", kwargs={"code": dossier.code})
+    return redirect(f"{url}?{urlencode({'xong': what, 'so': number})}")
+
+
+def _confirmation(request: HttpRequest) -> str:
+    number = request.GET.get("so", "")
+    if not services.TRACKING.match(number):
+        return ""
+    if request.GET.get("xong") == "tao":
+        return _("Đã tạo bưu gửi %(number)s.") % {"number": number}
+    if request.GET.get("xong") == "ghi":
+        return _("Đã ghi nhận trạng thái bưu gửi %(number)s.") % {"number": number}
+    return ""
 
 
 def _key() -> dict[str, str]:
@@ -51,7 +75,10 @@ def shipments(request: HttpRequest, code: str) -> HttpResponse:
     summary = queries.postal_summary(dossier)
     create_form = ShipmentForm(prefix="new", initial=_key())
     state_forms = {
-        s["id"]: StateForm(prefix=f"s{s['id']}", initial=_key()) for s in summary["shipments"]
+        s["id"]: StateForm(
+            prefix=f"s{s['id']}", initial={**_key(), "state": NEXT_STATE.get(s["state"])}
+        )
+        for s in summary["shipments"]
     }
     failed: forms.Form | None = None
     if request.method == "POST":
@@ -66,11 +93,7 @@ def shipments(request: HttpRequest, code: str) -> HttpResponse:
                 except DomainError as exc:
                     _fail(create_form, exc)
                 else:
-                    messages.success(
-                        request,
-                        _("Đã tạo bưu gửi %(number)s.") % {"number": shipment.tracking_number},
-                    )
-                    return redirect("postal:shipments", code=dossier.code)
+                    return _done(dossier, "tao", shipment.tracking_number)
             failed = create_form
         elif action == "record":
             try:
@@ -88,12 +111,7 @@ def shipments(request: HttpRequest, code: str) -> HttpResponse:
                 except DomainError as exc:
                     _fail(form, exc)
                 else:
-                    messages.success(
-                        request,
-                        _("Đã ghi nhận trạng thái bưu gửi %(number)s.")
-                        % {"number": shipment.tracking_number},
-                    )
-                    return redirect("postal:shipments", code=dossier.code)
+                    return _done(dossier, "ghi", shipment.tracking_number)
             failed = form
         else:
             return HttpResponse(status=400)
@@ -103,6 +121,7 @@ def shipments(request: HttpRequest, code: str) -> HttpResponse:
         "create_form": create_form,
         "state_forms": state_forms,
         "form": failed,
+        "confirmation": "" if failed else _confirmation(request),
     }
     for item in summary["shipments"]:
         item["form"] = state_forms.get(item["id"])

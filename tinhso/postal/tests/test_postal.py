@@ -292,7 +292,9 @@ def test_postal_page_creates_and_records(
         "new-idempotency_key": "form-2",
     }
     response = officer.post(page_url(received), good)
-    assert response.status_code == 302 and response["Location"] == page_url(received)
+    assert response.status_code == 302
+    assert response["Location"] == f"{page_url(received)}?xong=tao&so=EB555000111VN"
+    assert "Đã tạo bưu gửi EB555000111VN." in officer.get(response["Location"]).content.decode()
     assert officer.post(page_url(received), good).status_code == 302  # double submission
     shipment = Shipment.objects.get()
     assert shipment.tracking_number == "EB555000111VN"
