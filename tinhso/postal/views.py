@@ -21,7 +21,6 @@ from tinhso.lib.errors import DomainError, NotFound
 from tinhso.postal import queries, services
 from tinhso.postal.forms import ShipmentForm, StateForm
 
-
 #: What the officer most likely records next (the form's preselected state).
 NEXT_STATE = {"created": "handed_over", "handed_over": "in_transit", "in_transit": "delivered"}
 
