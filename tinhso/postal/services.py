@@ -432,7 +432,10 @@ def handle_webhook(body: bytes, *, timestamp: str, signature: str) -> str:
         except Conflict as exc:
             logger.info("postal: webhook for %s ignored: %s", shipment, exc.detail)
             return "ignored"
-        return "recorded" if created is not None else "duplicate"
+        if created is None:
+            logger.info("postal: webhook for %s repeated event %s", shipment, event.external_id)
+            return "duplicate"
+        return "recorded"
 
 
 def get_shipment(dossier: Dossier, shipment_id: int) -> Shipment:
