@@ -14,7 +14,7 @@ from tinhso.core.auth import staff_or_citizen
 from tinhso.dossiers.access import get_dossier_for
 from tinhso.identity.models import User
 from tinhso.payments import services
-from tinhso.payments.access import get_intent_for
+from tinhso.payments.access import get_intent_for, may_see
 from tinhso.payments.models import PaymentIntent
 from tinhso.payments.receipts import receipt_pdf
 
@@ -167,3 +167,15 @@ def refund(request: HttpRequest, ref: str, payload: RefundIn) -> IntentOut:
     user = cast(User, request.user)
     intent = get_intent_for(user, ref)
     return _intent_out(services.refund_payment(actor=user, intent=intent, reason=payload.reason))
+
+
+@router.get(
+    "/dossiers/{code}",
+    auth=staff_or_citizen,
+    response=list[IntentOut],
+    summary="Các giao dịch thanh toán của hồ sơ (người nộp, cán bộ cơ quan tiếp nhận)",
+)
+def dossier_intents(request: HttpRequest, code: str) -> list[IntentOut]:
+    dossier = get_dossier_for(request.user, code)
+    intents = [i for i in dossier.payment_intents.order_by("pk") if may_see(request.user, i)]
+    return [_intent_out(intent) for intent in intents]

@@ -459,3 +459,19 @@ def test_reconciliation_bad_input(tmp_path: Path, gateway: GatewaySimulator) -> 
         call_command(
             "payments", "reconcile", "--date", "2026-11-22", "--report", str(tmp_path / "none")
         )
+
+
+def test_payments_of_a_dossier(
+    awaiting_payment: Dossier,
+    citizen: Any,
+    one_stop_officer: Any,
+    other_agency_officer: Any,
+    gateway: GatewaySimulator,
+) -> None:
+    pay(gateway, citizen, awaiting_payment)
+    url = f"/api/v1/payments/dossiers/{awaiting_payment.code}"
+    (mine,) = api(citizen).get(url).json()
+    assert (mine["state"], mine["amount"]) == ("paid", 200000)
+    assert mine["receipt_url"].endswith("/receipt.pdf")
+    assert api(one_stop_officer).get(url).json() == [mine]
+    assert api(other_agency_officer).get(url).status_code == 404
