@@ -173,6 +173,7 @@ def register_routers() -> None:
     from tinhso.dossiers.api import router as dossiers_router
     from tinhso.organizations.api import router as organizations_router
     from tinhso.payments.api import router as payments_router
+    from tinhso.postal.api import router as postal_router
 
     api.add_router("/calendar", calendar_router)
     api.add_router("/organizations", organizations_router)
@@ -183,6 +184,7 @@ def register_routers() -> None:
     api.add_router("/alerts", alerts_router)
     api.add_router("/documents", documents_router)
     api.add_router("/payments", payments_router)
+    api.add_router("/postal", postal_router)
 
 
 register_routers()

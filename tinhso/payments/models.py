@@ -15,6 +15,7 @@ class PaymentIntent(models.Model):
         FAILED = "failed", "Thanh toán không thành công"
         CANCELLED = "cancelled", "Đã huỷ"
         REFUNDED = "refunded", "Đã hoàn tiền"
+        EXPIRED = "expired", "Hết hạn"
 
     OPEN_STATES = (State.CREATED, State.REDIRECTED)
 
@@ -35,6 +36,20 @@ class PaymentIntent(models.Model):
     updated_at = models.DateTimeField("cập nhật lúc", auto_now=True)
     paid_at = models.DateTimeField("thanh toán lúc", null=True, blank=True)
     last_callback = models.JSONField("thông báo cuối của cổng", null=True, blank=True)
+    expired_at = models.DateTimeField("hết hạn lúc", null=True, blank=True)
+    refunded_at = models.DateTimeField("hoàn tiền lúc", null=True, blank=True)
+    refunded_by = models.ForeignKey(
+        "identity.User",
+        verbose_name="người quyết định hoàn tiền",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    refund_reason = models.TextField("lý do hoàn tiền", blank=True)
+    refund_transaction_no = models.CharField(
+        "mã giao dịch hoàn tiền tại cổng", max_length=64, blank=True, default=""
+    )
     dossier_settled = models.BooleanField(
         "đã ghi nhận vào hồ sơ",
         default=False,

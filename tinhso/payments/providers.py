@@ -33,6 +33,45 @@ class Callback:
     params: dict[str, str]
 
 
+@dataclass(frozen=True)
+class RefundRequest:
+    """Give back the whole amount of a confirmed payment."""
+
+    request_id: str  # one per intent: a retried refund is recognised by the gateway
+    order_ref: str
+    amount: int  # VND
+    transaction_no: str  # the gateway's number of the payment
+    paid_at: dt.datetime
+    created_by: str  # the officer's user name, as the gateway records it
+    client_ip: str
+    created_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class RefundResult:
+    succeeded: bool
+    response_code: str
+    message: str
+    transaction_no: str
+    params: dict[str, str]
+
+
+@dataclass(frozen=True)
+class ReportRow:
+    """One line of the gateway's transaction report for a day."""
+
+    order_ref: str
+    transaction_no: str
+    amount: int  # VND
+    kind: str  # "pay" | "refund"
+    succeeded: bool
+    at: dt.datetime
+
+
+class GatewayUnavailable(Exception):
+    """The gateway did not answer, or answered something we cannot read or trust."""
+
+
 class InvalidSignature(Exception):
     """The callback was not signed with our merchant secret (forged or corrupted)."""
 
@@ -45,6 +84,14 @@ class PaymentProvider(Protocol):
 
     def parse_callback(self, params: Mapping[str, str]) -> Callback:
         """Verify the signature (raise :class:`InvalidSignature`) and read the fields."""
+        ...
+
+    def refund(self, request: RefundRequest) -> RefundResult:
+        """Ask the gateway to give the money back (raise :class:`GatewayUnavailable`)."""
+        ...
+
+    def transaction_report(self, day: dt.date) -> list[ReportRow]:
+        """The gateway's transactions of ``day`` (local date; raise :class:`GatewayUnavailable`)."""
         ...
 
 

@@ -6,6 +6,7 @@ intent changes anything, and it does so once (compare-and-set on the intent's st
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import logging
 import secrets
 from collections.abc import Mapping
@@ -18,22 +19,30 @@ from django.utils import timezone
 
 from tinhso.audit import context
 from tinhso.audit.services import record
+from tinhso.dossiers.access import roles_in
 from tinhso.dossiers.models import Dossier, Status
 from tinhso.dossiers.services import settle_payment_online
+from tinhso.identity.access import is_provincial_administrator
+from tinhso.identity.models import Role
+from tinhso.lib.env import env_int
 from tinhso.lib.errors import Conflict, DomainError, InvalidInput, NotFound, PermissionDenied
+from tinhso.lib.text import normalize_text
 from tinhso.payments.models import PaymentIntent
 from tinhso.payments.providers import (
     Callback,
+    GatewayUnavailable,
     InvalidSignature,
     PaymentProvider,
     PaymentRequest,
+    RefundRequest,
     get_provider,
 )
+from tinhso.payments.vnpay import VN
 
 logger = logging.getLogger(__name__)
 
 PROVIDER = "vnpay"
-RETURN_PATH = "/api/v1/payments/vnpay/return"
+RETURN_PATH = "/thanh-toan/ket-qua/"
 IPN_PATH = "/api/v1/payments/vnpay/ipn"
 GATEWAY_LABEL = "Cổng thanh toán VNPay"
 MAX_LOGGED_PARAMS = 40
@@ -73,8 +82,52 @@ def _open_intent(dossier: Dossier) -> PaymentIntent | None:
     ).first()
 
 
+def intent_lifetime() -> dt.timedelta:
+    """How long an open intent may wait for the gateway's confirmation before it expires. The
+    gateway's own page expires after 15 minutes (``vnp_ExpireDate``), so never less than that."""
+    minutes = env_int("TINHSO_PAYMENT_INTENT_TTL_MINUTES", 30, minimum=15, maximum=7 * 24 * 60)
+    return dt.timedelta(minutes=minutes)
+
+
+def _expire(intent: PaymentIntent, now: dt.datetime) -> bool:
+    changed = PaymentIntent.objects.filter(
+        pk=intent.pk, state__in=PaymentIntent.OPEN_STATES
+    ).update(state=PaymentIntent.State.EXPIRED, expired_at=now, updated_at=now)
+    if changed:
+        record(
+            "payments.intent.expired",
+            target=intent,
+            before={"state": intent.state},
+            after={
+                "state": PaymentIntent.State.EXPIRED,
+                "created_at": intent.created_at.isoformat(),
+            },
+        )
+        intent.state = PaymentIntent.State.EXPIRED
+        intent.expired_at = now
+    return bool(changed)
+
+
+def expire_stale_intents(*, now: dt.datetime | None = None) -> int:
+    """Expire every open intent older than :func:`intent_lifetime` (``tinhso payments expire``;
+    the same happens lazily when the applicant starts a new payment). Returns how many."""
+    now = now or timezone.now()
+    cutoff = now - intent_lifetime()
+    count = 0
+    stale = PaymentIntent.objects.filter(
+        state__in=PaymentIntent.OPEN_STATES, created_at__lt=cutoff
+    ).order_by("pk")
+    for intent in stale.iterator():
+        with transaction.atomic():
+            count += _expire(intent, now)
+    return count
+
+
 def _create_or_reuse(actor: Any, dossier: Dossier) -> PaymentIntent:
     intent = _open_intent(dossier)
+    if intent is not None and intent.created_at < timezone.now() - intent_lifetime():
+        _expire(intent, timezone.now())  # too old to be paid: the next attempt is a new order
+        intent = None
     if intent is not None and intent.amount == dossier.fee_total:
         return intent
     if intent is not None:  # the officer changed the amount since: that attempt is void
@@ -171,9 +224,10 @@ def _audit_callback(
 def _settle(intent: PaymentIntent, callback: Callback) -> tuple[str, str]:
     now = timezone.now()
     new_state = PaymentIntent.State.PAID if callback.succeeded else PaymentIntent.State.FAILED
-    changed = PaymentIntent.objects.filter(
-        pk=intent.pk, state__in=PaymentIntent.OPEN_STATES
-    ).update(
+    # An open intent takes either answer; an expired one only a successful payment (the money
+    # was taken after we stopped waiting: it must be recorded, never lost).
+    from_states = PaymentIntent.OPEN_STATES if intent.is_open else (PaymentIntent.State.EXPIRED,)
+    changed = PaymentIntent.objects.filter(pk=intent.pk, state__in=from_states).update(
         state=new_state,
         paid_at=now if callback.succeeded else None,
         provider_transaction_no=callback.transaction_no[:64],
@@ -188,6 +242,8 @@ def _settle(intent: PaymentIntent, callback: Callback) -> tuple[str, str]:
     if callback.succeeded:
         dossier = Dossier.objects.select_related("agency").get(pk=intent.dossier_id)
         try:
+            if dossier.fee_total != intent.amount:
+                raise Conflict("the amount asked for changed since this order was made")
             with transaction.atomic():
                 settle_payment_online(
                     dossier=dossier, reference=intent.order_ref, amount=intent.amount
@@ -238,6 +294,8 @@ def handle_ipn(params: Mapping[str, Any]) -> tuple[str, str]:
                         answer = ORDER_NOT_FOUND
                     elif callback.amount != intent.amount:
                         answer = INVALID_AMOUNT
+                    elif intent.state == PaymentIntent.State.EXPIRED and callback.succeeded:
+                        answer = _settle(intent, callback)  # late payment: keep the money
                     elif not intent.is_open:
                         answer = ALREADY_CONFIRMED
                     else:
@@ -258,6 +316,7 @@ class ReturnStatus:
     state: str
     paid: bool
     gateway_response_code: str
+    amount: int = 0
 
 
 def handle_return(params: Mapping[str, Any]) -> ReturnStatus:
@@ -287,4 +346,113 @@ def handle_return(params: Mapping[str, Any]) -> ReturnStatus:
             state=intent.state,
             paid=intent.state == PaymentIntent.State.PAID,
             gateway_response_code=callback.response_code,
+            amount=intent.amount,
         )
+
+
+# --- refunds ------------------------------------------------------------------------------------
+
+REFUND_ROLES = {Role.ONE_STOP_OFFICER, Role.LEADER}
+
+
+class GatewayError(DomainError):
+    status = 502
+    code = "gateway_error"
+
+
+def _gateway_pay_date(intent: PaymentIntent) -> dt.datetime:
+    """When the gateway says the payment happened (its ``vnp_PayDate``), else when we heard."""
+    stamp = str((intent.last_callback or {}).get("vnp_PayDate", ""))
+    try:
+        return dt.datetime.strptime(stamp, "%Y%m%d%H%M%S").replace(tzinfo=VN)
+    except ValueError:
+        assert intent.paid_at is not None
+        return intent.paid_at
+
+
+def refund_payment(*, actor: Any, intent: PaymentIntent, reason: str) -> PaymentIntent:
+    """Give the whole amount back through the gateway (an officer's decision: one-stop officer
+    or leader of the receiving agency). The dossier is not changed: the refund is recorded on
+    the intent and in the audit trail. The gateway is asked first; the intent becomes
+    ``refunded`` only on its signed success. A retry reuses the request id, so the gateway
+    recognises it instead of refunding twice."""
+    dossier = intent.dossier
+    if not (roles_in(actor, dossier.agency) & REFUND_ROLES or is_provincial_administrator(actor)):
+        raise PermissionDenied(
+            "Chỉ cán bộ Bộ phận Một cửa hoặc lãnh đạo cơ quan tiếp nhận mới quyết định hoàn tiền."
+        )
+    reason = normalize_text(reason or "")
+    if not reason:
+        raise InvalidInput(
+            "Cần nêu lý do hoàn tiền.", errors={"reason": "Cần nêu lý do hoàn tiền."}
+        )
+    if intent.state != PaymentIntent.State.PAID:
+        raise Conflict(
+            f"Giao dịch {intent.order_ref} không ở trạng thái đã thanh toán; không thể hoàn tiền.",
+            code="not_refundable",
+        )
+    provider = _provider()
+    now = timezone.now()
+    try:
+        result = provider.refund(
+            RefundRequest(
+                request_id=f"RF{intent.pk:012d}",
+                order_ref=intent.order_ref,
+                amount=intent.amount,
+                transaction_no=intent.provider_transaction_no,
+                paid_at=_gateway_pay_date(intent),
+                created_by=str(getattr(actor, "username", ""))[:64],
+                client_ip=context.current().ip_address or "127.0.0.1",
+                created_at=now,
+            )
+        )
+    except GatewayUnavailable as exc:
+        logger.error("payments: refund of %s failed: %s", intent, exc)
+        record(
+            "payments.refund.failed",
+            actor=actor,
+            target=intent,
+            after={"error": str(exc)[:255]},
+            reason=reason,
+        )
+        raise GatewayError(
+            "Cổng thanh toán không trả lời hoặc trả lời không hợp lệ; chưa hoàn tiền. "
+            "Vui lòng thử lại sau."
+        ) from None
+    if not result.succeeded:
+        record(
+            "payments.refund.rejected",
+            actor=actor,
+            target=intent,
+            after={"response_code": result.response_code, "message": result.message[:255]},
+            reason=reason,
+        )
+        raise Conflict(
+            f"Cổng thanh toán từ chối hoàn tiền (mã {result.response_code}: {result.message}).",
+            code="refund_rejected",
+        )
+    with transaction.atomic():
+        changed = PaymentIntent.objects.filter(pk=intent.pk, state=PaymentIntent.State.PAID).update(
+            state=PaymentIntent.State.REFUNDED,
+            refunded_at=now,
+            refunded_by=actor,
+            refund_reason=reason,
+            refund_transaction_no=result.transaction_no[:64],
+            updated_at=now,
+        )
+        if changed != 1:
+            raise Conflict(f"Giao dịch {intent.order_ref} vừa được xử lý.", code="not_refundable")
+        record(
+            "payments.intent.refunded",
+            actor=actor,
+            target=intent,
+            before={"state": PaymentIntent.State.PAID},
+            after={
+                "state": PaymentIntent.State.REFUNDED,
+                "amount": intent.amount,
+                "refund_transaction_no": result.transaction_no,
+            },
+            reason=reason,
+        )
+    intent.refresh_from_db()
+    return intent

@@ -23,9 +23,26 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from tinhso.payments.vnpay import canonical_query, has_valid_signature, sign, vnpay_time
+from tinhso.payments.providers import ReportRow
+from tinhso.payments.vnpay import (
+    REFUND_REQUEST_FIELDS,
+    REFUND_RESPONSE_FIELDS,
+    VN,
+    body_signature,
+    canonical_query,
+    fields_signed,
+    has_valid_signature,
+    report_signature,
+    sign,
+    sign_fields,
+    vnpay_time,
+    write_report,
+)
 
 PAY_PATH = "/paymentv2/vpcpay.html"
+API_PATH = "/merchant_webapi/api/transaction"
+REPORT_PATH = "/merchant_webapi/report"
+REFUND_MODES = {"ok", "fail", "forge", "down"}
 Mode = str  # "pay" | "decline" | "forge" | "wrong_amount"
 MODES = {"pay", "decline", "forge", "wrong_amount"}
 
@@ -55,6 +72,10 @@ class GatewaySimulator:
         self.delivered: list[dict[str, str]] = []  # every IPN sent, in order
         self.answers: list[dict[str, Any]] = []  # the platform's answers, in order
         self.paid_orders: list[dict[str, str]] = []  # redirect parameters accepted, in order
+        self.transactions: list[ReportRow] = []  # the gateway's ledger, what its report shows
+        self.refund_mode = "ok"  # "ok" | "fail" | "forge" (answer badly signed) | "down" (500)
+        self.refund_requests: list[dict[str, str]] = []
+        self._refund_answers: dict[str, dict[str, str]] = {}  # by vnp_RequestId
         self._numbers = itertools.count(14000001)
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
@@ -62,14 +83,20 @@ class GatewaySimulator:
     # --- lifecycle --------------------------------------------------------------------------
 
     @property
-    def url(self) -> str:
+    def base(self) -> str:
         host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}{PAY_PATH}"
+        return f"http://{host!s}:{port}"
+
+    @property
+    def url(self) -> str:
+        return f"{self.base}{PAY_PATH}"
 
     def env(self) -> dict[str, str]:
         """The platform's configuration that points at this gateway."""
         return {
             "TINHSO_VNPAY_URL": self.url,
+            "TINHSO_VNPAY_API_URL": f"{self.base}{API_PATH}",
+            "TINHSO_VNPAY_REPORT_URL": f"{self.base}{REPORT_PATH}",
             "TINHSO_VNPAY_TMN_CODE": self.tmn_code,
             "TINHSO_VNPAY_SECRET": self.secret,
         }
@@ -170,28 +197,142 @@ class GatewaySimulator:
             return 400, {"error": "invalid request", "missing": missing}
         params = self.ipn_params(order, mode=self.mode)
         self.paid_orders.append(order)
+        self.transactions.append(
+            ReportRow(
+                order_ref=params["vnp_TxnRef"],
+                transaction_no=params["vnp_TransactionNo"],
+                amount=int(params["vnp_Amount"]) // 100,
+                kind="pay",
+                succeeded=params["vnp_ResponseCode"] == "00",
+                at=dt.datetime.now(dt.UTC),
+            )
+        )
         return 200, {
             "order_ref": order["vnp_TxnRef"],
             "ipn_params": params,
             "return_url": order["vnp_ReturnUrl"],
         }
 
+    # --- refunds and the daily report -------------------------------------------------------
+
+    def report_csv(self, day: dt.date) -> str:
+        """The transactions of ``day`` (Vietnamese date) as the gateway's CSV report."""
+        return write_report([t for t in self.transactions if t.at.astimezone(VN).date() == day])
+
+    def _refund(self, raw: bytes) -> tuple[int, dict[str, Any]]:
+        if self.refund_mode == "down":
+            return 500, {"error": "maintenance"}
+        try:
+            request = {str(k): str(v) for k, v in json.loads(raw).items()}
+        except (ValueError, AttributeError):
+            return 400, {"vnp_ResponseCode": "03", "vnp_Message": "Invalid format"}
+        self.refund_requests.append(request)
+        if request.get("vnp_RequestId") in self._refund_answers:  # a retry: same answer
+            return 200, self._refund_answers[request["vnp_RequestId"]]
+        code, message, number = "00", "Refund success", ""
+        paid = [
+            t
+            for t in self.transactions
+            if t.kind == "pay" and t.succeeded and t.order_ref == request.get("vnp_TxnRef")
+        ]
+        refunded = any(
+            t.kind == "refund" and t.order_ref == request.get("vnp_TxnRef")
+            for t in self.transactions
+        )
+        if not fields_signed(request, REFUND_REQUEST_FIELDS, self.secret):
+            code, message = "97", "Invalid Checksum"
+        elif request.get("vnp_TmnCode") != self.tmn_code:
+            code, message = "02", "Invalid TmnCode"
+        elif not paid or paid[0].transaction_no != request.get("vnp_TransactionNo"):
+            code, message = "91", "Transaction not found"
+        elif refunded:
+            code, message = "94", "Duplicate request"
+        elif str(paid[0].amount * 100) != request.get("vnp_Amount"):
+            code, message = "93", "Invalid amount"
+        elif self.refund_mode == "fail":
+            code, message = "95", "Transaction failed at VNPAY"
+        else:
+            number = str(next(self._numbers))
+            self.transactions.append(
+                ReportRow(
+                    order_ref=paid[0].order_ref,
+                    transaction_no=number,
+                    amount=paid[0].amount,
+                    kind="refund",
+                    succeeded=True,
+                    at=dt.datetime.now(dt.UTC),
+                )
+            )
+        answer = {
+            "vnp_ResponseId": f"R{next(self._numbers)}",
+            "vnp_Command": "refund",
+            "vnp_ResponseCode": code,
+            "vnp_Message": message,
+            "vnp_TmnCode": self.tmn_code,
+            "vnp_TxnRef": request.get("vnp_TxnRef", ""),
+            "vnp_Amount": request.get("vnp_Amount", ""),
+            "vnp_BankCode": "NCB",
+            "vnp_PayDate": vnpay_time(dt.datetime.now(dt.UTC)),
+            "vnp_TransactionNo": number,
+            "vnp_TransactionType": request.get("vnp_TransactionType", ""),
+            "vnp_TransactionStatus": "05" if code == "00" else "",
+            "vnp_OrderInfo": request.get("vnp_OrderInfo", ""),
+        }
+        answer["vnp_SecureHash"] = sign_fields(answer, REFUND_RESPONSE_FIELDS, self.secret)
+        if code == "00":
+            self._refund_answers[request["vnp_RequestId"]] = answer
+        if self.refund_mode == "forge":  # what a tampered answer looks like on the way back
+            forged = {k: v for k, v in answer.items() if k != "vnp_SecureHash"}
+            bad = sign_fields(forged, REFUND_RESPONSE_FIELDS, "not-the-merchant-secret")
+            return 200, {**forged, "vnp_SecureHash": bad}
+        return 200, answer
+
+    def _report(self, query: str) -> tuple[int, bytes]:
+        params = dict(parse_qsl(query))
+        day = params.get("vnp_Date", "")
+        expected = report_signature(self.tmn_code, day, self.secret)
+        if params.get("vnp_TmnCode") != self.tmn_code or params.get("vnp_SecureHash") != expected:
+            return 403, b"invalid signature"
+        try:
+            wanted = dt.date(int(day[:4]), int(day[4:6]), int(day[6:8]))
+        except ValueError:  # also a day of fewer than 8 digits
+            return 400, b"invalid date"
+        return 200, self.report_csv(wanted).encode()
+
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         simulator = self
 
         class Handler(BaseHTTPRequestHandler):
+            def _send(self, status: int, data: bytes, content_type: str, **headers: str) -> None:
+                self.send_response(status)
+                self.send_header("Content-Type", content_type)
+                self.send_header("Content-Length", str(len(data)))
+                for name, value in headers.items():
+                    self.send_header(name.replace("_", "-"), value)
+                self.end_headers()
+                self.wfile.write(data)
+
             def do_GET(self) -> None:
                 parts = urlsplit(self.path)
+                if parts.path == REPORT_PATH:
+                    status, data = simulator._report(parts.query)
+                    signature = body_signature(data, simulator.secret)
+                    self._send(status, data, "text/csv; charset=utf-8", X_VNP_SecureHash=signature)
+                    return
                 if parts.path != PAY_PATH:
                     status, body = 404, {"error": "not found"}
                 else:
                     status, body = simulator._pay(parts.query)
-                data = json.dumps(body).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
+                self._send(status, json.dumps(body).encode(), "application/json")
+
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                raw = self.rfile.read(length)
+                if urlsplit(self.path).path != API_PATH:
+                    status, body = 404, {"error": "not found"}
+                else:
+                    status, body = simulator._refund(raw)
+                self._send(status, json.dumps(body).encode(), "application/json")
 
             def log_message(self, format: str, *args: Any) -> None:
                 pass  # keep test output clean

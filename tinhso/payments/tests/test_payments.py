@@ -95,7 +95,7 @@ def test_paid_dossier_through_the_simulator(
         "vnp_Amount": "20000000",
     }
     assert (sent["vnp_CurrCode"], sent["vnp_TxnRef"]) == ("VND", intent.order_ref)
-    assert sent["vnp_ReturnUrl"].endswith("/api/v1/payments/vnpay/return")
+    assert sent["vnp_ReturnUrl"].endswith("/thanh-toan/ket-qua/")
     assert len(sent["vnp_CreateDate"]) == 14 and sent["vnp_IpAddr"]
 
     # A second click reuses the open intent.
@@ -137,7 +137,10 @@ def test_paid_dossier_through_the_simulator(
     # The browser comes back: the status is shown, nothing changes.
     before = state(awaiting_payment)
     back_url = urlsplit(result["return_url"])
-    back = Client().get(f"{back_url.path}?{back_url.query}")
+    assert back_url.path == "/thanh-toan/ket-qua/"
+    page = Client().get(f"{back_url.path}?{back_url.query}")
+    assert page.status_code == 200 and "Đã thanh toán" in page.content.decode()
+    back = Client().get(f"/api/v1/payments/vnpay/return?{back_url.query}")
     assert back.status_code == 200, back.content
     assert back.json() == {
         "order_ref": intent.order_ref,
