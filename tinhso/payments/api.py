@@ -177,5 +177,6 @@ def refund(request: HttpRequest, ref: str, payload: RefundIn) -> IntentOut:
 )
 def dossier_intents(request: HttpRequest, code: str) -> list[IntentOut]:
     dossier = get_dossier_for(request.user, code)
-    intents = [i for i in dossier.payment_intents.order_by("pk") if may_see(request.user, i)]
+    own = PaymentIntent.objects.filter(dossier=dossier).order_by("pk")
+    intents = [i for i in own if may_see(request.user, i)]
     return [_intent_out(intent) for intent in intents]
