@@ -74,8 +74,17 @@ def template_problem(text: str, variables: Mapping[str, str]) -> str | None:
                     "Dòng %(line)s: thẻ {%% %(tag)s %%} không được dùng. Chỉ dùng được: "
                     "if, elif, else, endif, firstof, filter, comment."
                 ) % {"line": token.lineno, "tag": name}
+        elif token.token_type == TokenType.TEXT:
+            if "{{" in token.contents or "{%" in token.contents:
+                return _("Dòng %(line)s: có «{{» hoặc «{%%» chưa được đóng.") % {
+                    "line": token.lineno
+                }
         elif token.token_type == TokenType.VAR:
-            name = token.contents.split("|")[0].strip().split(".")[0]
+            name = token.contents.split("|")[0].strip()
+            if "." in name:
+                return _(
+                    "Dòng %(line)s: {{ %(name)s }} — chỉ dùng tên biến, không dùng dấu chấm."
+                ) % {"line": token.lineno, "name": name}
             if name not in variables:
                 return _(
                     "Dòng %(line)s: biến {{ %(name)s }} không có. Các biến dùng được: %(names)s."
