@@ -35,7 +35,7 @@ def submit(citizen: Any, key: str = "k-1") -> Any:
 @dataclass
 class Arrival:
     path: str
-    headers: dict[str, str]
+    headers: dict[str, str]  # names in lower case
     body: Any
 
 
@@ -58,7 +58,8 @@ def gateway() -> Iterator[Gateway]:
         def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length", "0"))
             body = json.loads(self.rfile.read(length).decode("utf-8"))
-            recorder.arrivals.append(Arrival(self.path, dict(self.headers.items()), body))
+            headers = {name.lower(): value for name, value in self.headers.items()}
+            recorder.arrivals.append(Arrival(self.path, headers, body))
             status, answer = recorder.answers.pop(0) if recorder.answers else (200, {"error": 0})
             content = json.dumps(answer).encode()
             self.send_response(status)
