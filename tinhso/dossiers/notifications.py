@@ -58,7 +58,7 @@ def subscribe(listener: Listener) -> None:
 def emit(notice: Notice) -> None:
     """Hand ``notice`` to every listener, inside the caller's transaction: a listener that fails
     rolls the change back, so nothing is half done."""
-    for listener in list(_listeners):
+    for listener in _listeners:
         listener(notice)
 
 
@@ -67,4 +67,5 @@ def notify_applicant(dossier: Dossier, action: str, *, note: str = "") -> None:
 
 
 def notify_step_assigned(step: DossierStep, *, given_by: Any = None) -> None:
-    emit(StepAssignedNotice(step=step, given_by=given_by if getattr(given_by, "pk", None) else None))
+    person = given_by if getattr(given_by, "pk", None) else None
+    emit(StepAssignedNotice(step=step, given_by=person))

@@ -21,13 +21,11 @@ class _Renderer(FormRenderer):
 
     @cached_property
     def engine(self) -> Any:
+        project_dirs: list[Any] = list(settings.TEMPLATES[0]["DIRS"])  # type: ignore[call-overload]
         return self.backend(
             {
                 "APP_DIRS": True,
-                "DIRS": [
-                    *settings.TEMPLATES[0]["DIRS"],
-                    Path(django.forms.__file__).parent / "templates",
-                ],
+                "DIRS": [*project_dirs, Path(django.forms.__file__).parent / "templates"],
                 "NAME": "notificationforms",
                 "OPTIONS": {},
             }
@@ -81,8 +79,10 @@ class PreferencesForm(forms.Form):
         choices=CHANNEL_CHOICES,
         widget=forms.CheckboxSelectMultiple,
         required=False,
-        help_text=_("Chọn một hoặc nhiều kênh. Không chọn kênh nào thì bạn chỉ xem được trạng "
-                    "thái khi tra cứu hồ sơ."),
+        help_text=_(
+            "Chọn một hoặc nhiều kênh. Không chọn kênh nào thì bạn chỉ xem được trạng "
+            "thái khi tra cứu hồ sơ."
+        ),
         error_messages={"invalid_choice": _("Kênh không hợp lệ.")},
     )
     sms_phone = forms.CharField(

@@ -48,7 +48,9 @@ engine = Engine(
 def _syntax_problem(detail: str) -> str:
     """Django's English message, said in Vietnamese for the common mistakes."""
     if match := re.match(r"Unclosed tag on line (\d+): '(\w+)'", detail):
-        return _("Dòng %(line)s: thẻ {%% %(tag)s %%} chưa được đóng (thiếu {%% end%(tag)s %%}).") % {
+        return _(
+            "Dòng %(line)s: thẻ {%% %(tag)s %%} chưa được đóng (thiếu {%% end%(tag)s %%})."
+        ) % {
             "line": match[1],
             "tag": match[2],
         }
@@ -94,7 +96,7 @@ def template_problem(text: str, variables: Mapping[str, str]) -> str | None:
         template.render(Context(dict.fromkeys(variables, "x"), autoescape=False))
     except TemplateSyntaxError as exc:
         return _syntax_problem(str(exc))
-    except Exception as exc:  # noqa: BLE001 (a filter may fail on odd arguments)
+    except Exception as exc:
         return _("Mẫu không hiển thị được: %(detail)s.") % {"detail": exc}
     return None
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -46,6 +45,17 @@ def _apply_errors(form: Any, error: DomainError) -> None:
         form.add_error(None, error.detail)
 
 
+def _outcomes() -> dict[str, str]:
+    """Confirmations shown after a redirect, chosen by a query parameter (not the session's
+    messages: what the page says depends only on its address)."""
+    return {"da-luu": _("Đã lưu mẫu thông báo."), "mac-dinh": _("Đã đặt lại mẫu mặc định.")}
+
+
+def _back_to_editor(event: str, channel: str, outcome: str) -> HttpResponse:
+    url = reverse("notifications:template_edit", kwargs={"event": event, "channel": channel})
+    return redirect(f"{url}?ket-qua={outcome}")
+
+
 @login_required
 def templates(request: HttpRequest) -> HttpResponse:
     _administrator(request)
@@ -61,9 +71,7 @@ def _detail_or_404(event: str, channel: str) -> dict[str, Any]:
 
 def _preview(detail: dict[str, Any], subject: str, body: str) -> dict[str, str]:
     """The text rendered on the sample data, or the problem that prevents it."""
-    errors = services.check_template(
-        detail["event"], detail["channel"], subject=subject, body=body
-    )
+    errors = services.check_template(detail["event"], detail["channel"], subject=subject, body=body)
     if errors:
         return {"error": " ".join(errors.values()), "subject": "", "body": ""}
     text = services.render_text(subject if detail["has_subject"] else "", body, detail["sample"])
@@ -99,8 +107,7 @@ def template_edit(request: HttpRequest, event: str, channel: str) -> HttpRespons
                 except DomainError as error:
                     _apply_errors(form, error)
                 else:
-                    messages.success(request, _("Đã lưu mẫu thông báo."))
-                    return redirect("notifications:template_edit", event=event, channel=channel)
+                    return _back_to_editor(event, channel, "da-luu")
         status = 422 if form.errors else 200
     else:
         form = TemplateForm(
@@ -118,6 +125,7 @@ def template_edit(request: HttpRequest, event: str, channel: str) -> HttpRespons
         "detail": detail,
         "form": form,
         "preview": preview,
+        "outcome": _outcomes().get(request.GET.get("ket-qua", "")) if not form.is_bound else None,
         "preview_url": reverse(
             "notifications:template_preview", kwargs={"event": event, "channel": channel}
         ),
@@ -141,16 +149,8 @@ def template_preview(request: HttpRequest, event: str, channel: str) -> JsonResp
 def template_reset(request: HttpRequest, event: str, channel: str) -> HttpResponse:
     user = _administrator(request)
     _detail_or_404(event, channel)
-    try:
-        reset = services.reset_template(actor=user, event_code=event, channel=channel)
-    except DomainError as error:
-        messages.error(request, error.detail)
-    else:
-        if reset:
-            messages.success(request, _("Đã đặt lại mẫu mặc định."))
-        else:
-            messages.info(request, _("Mẫu này đang là mẫu mặc định."))
-    return redirect("notifications:template_edit", event=event, channel=channel)
+    services.reset_template(actor=user, event_code=event, channel=channel)
+    return _back_to_editor(event, channel, "mac-dinh")
 
 
 @login_required
@@ -173,8 +173,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
             except DomainError as error:
                 _apply_errors(form, error)
             else:
-                messages.success(request, _("Đã lưu cách nhận thông báo."))
-                return redirect("notifications:preferences")
+                return redirect(reverse("notifications:preferences") + "?da-luu=1")
         status = 422
     else:
         current = services.preferences_for(user)
@@ -197,7 +196,11 @@ def preferences(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "notifications/preferences.html",
-        {"form": form, "account_email": user.email,
-         "saved": services.preferences_for(user).saved},
+        {
+            "form": form,
+            "account_email": user.email,
+            "saved": services.preferences_for(user).saved,
+            "just_saved": request.method == "GET" and request.GET.get("da-luu") == "1",
+        },
         status=status,
     )

@@ -91,12 +91,13 @@ def test_editing_previewing_saving_and_resetting_a_template(
     )
 
     saved = admin.post(EDIT, {"body": body, "is_active": "on", "action": "save"})
-    assert saved.status_code == 302 and saved["Location"] == EDIT
+    assert saved.status_code == 302 and saved["Location"] == EDIT + "?ket-qua=da-luu"
     again = admin.post(EDIT, {"body": body, "is_active": "on", "action": "save"})  # double click
     assert again.status_code == 302
     template = NotificationTemplate.objects.get()
     assert (template.body, template.version, template.is_active) == (body, 1, True)
-    page = admin.get(EDIT).content.decode()
+    assert "Đã lưu mẫu thông báo." not in admin.get(EDIT).content.decode()
+    page = admin.get(saved["Location"]).content.decode()
     assert "Đã lưu mẫu thông báo." in page
     assert 'name="version" value="1"' in page
 
@@ -133,7 +134,7 @@ def test_the_preference_page_shows_the_defaults_and_saves_a_choice(citizen: Any)
         "/tai-khoan/thong-bao/",
         {"channels": ["sms", "zalo"], "sms_phone": "0912 000 333", "zalo_recipient": "0912000333"},
     )
-    assert saved.status_code == 302 and saved["Location"] == "/tai-khoan/thong-bao/"
+    assert saved.status_code == 302 and saved["Location"] == "/tai-khoan/thong-bao/?da-luu=1"
     choice = NotificationPreference.objects.get(user=citizen)
     assert (choice.email_enabled, choice.sms_enabled, choice.sms_phone, choice.zalo_enabled) == (
         False,
@@ -141,7 +142,8 @@ def test_the_preference_page_shows_the_defaults_and_saves_a_choice(citizen: Any)
         "0912000333",
         True,
     )
-    assert "Đã lưu cách nhận thông báo." in page.get("/tai-khoan/thong-bao/").content.decode()
+    confirmation = page.get(saved["Location"]).content.decode()
+    assert "Đã lưu cách nhận thông báo." in confirmation
 
 
 @pytest.mark.parametrize(
@@ -152,7 +154,11 @@ def test_the_preference_page_shows_the_defaults_and_saves_a_choice(citizen: Any)
             "sms_phone",
             "Số điện thoại không hợp lệ: cần 10 chữ số, bắt đầu bằng 0 (hoặc +84).",
         ),
-        ({"channels": ["sms"], "sms_phone": ""}, "sms_phone", "Hãy nhập số điện thoại để nhận SMS."),
+        (
+            {"channels": ["sms"], "sms_phone": ""},
+            "sms_phone",
+            "Hãy nhập số điện thoại để nhận SMS.",
+        ),
         (
             {"channels": ["zalo"], "zalo_recipient": "abc"},
             "zalo_recipient",

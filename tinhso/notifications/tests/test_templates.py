@@ -19,7 +19,7 @@ CONTEXT = dict(catalogue.APPLICANT_SAMPLE, ma_ho_so="H99-1", han_tra="")
 def test_every_shipped_template_is_valid_and_renders_in_vietnamese() -> None:
     for event in catalogue.EVENTS.values():
         for channel in event.channels:
-            subject, body = event.default(channel)
+            _subject, body = event.default(channel)
             assert template_problem(body, event.variables) is None, (event.code, channel)
             text = services.render_notice(event.code, channel, event.sample)
             assert text.body
@@ -39,7 +39,8 @@ def test_default_then_override_then_switched_off_then_reset(provincial_administr
         event_code="received",
         channel="sms",
         subject="ignored for SMS",
-        body="UBND tinh: HS {{ ma_ho_so }} da tiep nhan{% if han_tra %}, hen {{ han_tra }}{% endif %}",
+        body="UBND tinh: HS {{ ma_ho_so }} da tiep nhan"
+        "{% if han_tra %}, hen {{ han_tra }}{% endif %}",
         is_active=True,
         expected_version=None,
     )
@@ -85,7 +86,7 @@ def test_default_then_override_then_switched_off_then_reset(provincial_administr
 @pytest.mark.parametrize(
     ("body", "message"),
     [
-        ("Hồ sơ {% if ma_ho_so %}{{ ma_ho_so }}", "thẻ {% if %} chưa được đóng (thiếu {% endif %})"),
+        ("Hồ sơ {% if ma_ho_so %}{{ ma_ho_so }}", "thẻ {% if %} chưa được đóng"),
         ("{% debug %}", "thẻ {% debug %} không được dùng"),
         ("{% include 'base.html' %}", "thẻ {% include %} không được dùng"),
         ("{% load static %}", "thẻ {% load %} không được dùng"),
