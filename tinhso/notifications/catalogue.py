@@ -5,33 +5,36 @@ may use, and the texts shipped as defaults (a province overrides them in the dat
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
 
 EMAIL = "email"
 SMS = "sms"
 ZALO = "zalo"
-CHANNEL_LABELS = {EMAIL: "E-mail", SMS: "SMS", ZALO: "Zalo"}
+CHANNEL_LABELS: dict[str, Any] = {EMAIL: _("E-mail"), SMS: _("SMS"), ZALO: _("Zalo")}
 APPLICANT_CHANNELS = (EMAIL, SMS, ZALO)
 OFFICER_CHANNELS = (EMAIL,)
 
 # Variables of a notice to the applicant, with what they hold (shown on the editing page).
 APPLICANT_VARIABLES = {
-    "ma_ho_so": "mã hồ sơ",
-    "ten_nguoi_nop": "họ tên người nộp (hoặc tên tổ chức)",
-    "thu_tuc": "tên thủ tục",
-    "trang_thai": "trạng thái mới của hồ sơ",
-    "han_tra": "ngày hẹn trả kết quả (trống nếu không còn)",
-    "noi_dung": "nội dung cán bộ ghi kèm (lý do, giấy tờ cần bổ sung…), có thể trống",
-    "tra_cuu": "đường dẫn tra cứu hồ sơ",
-    "co_quan": "tên cơ quan giải quyết",
+    "ma_ho_so": _("mã hồ sơ"),
+    "ten_nguoi_nop": _("họ tên người nộp (hoặc tên tổ chức)"),
+    "thu_tuc": _("tên thủ tục"),
+    "trang_thai": _("trạng thái mới của hồ sơ"),
+    "han_tra": _("ngày hẹn trả kết quả (trống nếu không còn)"),
+    "noi_dung": _("nội dung cán bộ ghi kèm (lý do, giấy tờ cần bổ sung…), có thể trống"),
+    "tra_cuu": _("đường dẫn tra cứu hồ sơ"),
+    "co_quan": _("tên cơ quan giải quyết"),
 }
 OFFICER_VARIABLES = {
-    "ten_can_bo": "họ tên cán bộ nhận thông báo",
-    "ma_ho_so": "mã hồ sơ",
-    "thu_tuc": "tên thủ tục",
-    "buoc": "tên bước xử lý (trống nếu là cả hồ sơ)",
-    "han": "thời hạn (giờ, ngày)",
-    "co_quan": "tên cơ quan, đơn vị",
-    "nguoi_giao": "người chuyển bước (có thể trống)",
+    "ten_can_bo": _("họ tên cán bộ nhận thông báo"),
+    "ma_ho_so": _("mã hồ sơ"),
+    "thu_tuc": _("tên thủ tục"),
+    "buoc": _("tên bước xử lý (trống nếu là cả hồ sơ)"),
+    "han": _("thời hạn (giờ, ngày)"),
+    "co_quan": _("tên cơ quan, đơn vị"),
+    "nguoi_giao": _("người chuyển bước (có thể trống)"),
 }
 
 APPLICANT_SAMPLE = {
@@ -72,7 +75,7 @@ _SHORT_TAIL = "{% if han_tra %} Hẹn trả: {{ han_tra }}.{% endif %} Tra cứu
 @dataclass(frozen=True)
 class Event:
     code: str
-    label: str  # what the province IT team sees in the list
+    label: Any  # what the province IT team sees in the list (translatable)
     for_officers: bool
     email_subject: str
     email_body: str
@@ -83,7 +86,7 @@ class Event:
         return OFFICER_CHANNELS if self.for_officers else APPLICANT_CHANNELS
 
     @property
-    def variables(self) -> dict[str, str]:
+    def variables(self) -> dict[str, Any]:
         return OFFICER_VARIABLES if self.for_officers else APPLICANT_VARIABLES
 
     @property
@@ -101,7 +104,7 @@ class Event:
         return "", self.short_text
 
 
-def _applicant(code: str, label: str, subject: str, lead: str, short: str) -> Event:
+def _applicant(code: str, label: Any, subject: str, lead: str, short: str) -> Event:
     return Event(
         code=code,
         label=label,
@@ -117,7 +120,7 @@ EVENTS: dict[str, Event] = {
     for event in (
         _applicant(
             "submitted",
-            "Đã nhận hồ sơ trực tuyến",
+            _("Đã nhận hồ sơ trực tuyến"),
             "Đã nhận hồ sơ trực tuyến {{ ma_ho_so }}",
             "Cổng dịch vụ công đã nhận hồ sơ trực tuyến của Ông/Bà; cán bộ sẽ kiểm tra và "
             "tiếp nhận.",
@@ -125,14 +128,14 @@ EVENTS: dict[str, Event] = {
         ),
         _applicant(
             "received",
-            "Hồ sơ được tiếp nhận",
+            _("Hồ sơ được tiếp nhận"),
             "Hồ sơ {{ ma_ho_so }} đã được tiếp nhận",
             "Hồ sơ của Ông/Bà đã được tiếp nhận và đang được giải quyết.",
             "Hồ sơ {{ ma_ho_so }} đã được tiếp nhận." + _SHORT_TAIL,
         ),
         _applicant(
             "refused",
-            "Hồ sơ không được tiếp nhận",
+            _("Hồ sơ không được tiếp nhận"),
             "Hồ sơ {{ ma_ho_so }} không được tiếp nhận",
             "Rất tiếc, hồ sơ của Ông/Bà không được tiếp nhận; lý do ghi ở phần nội dung.",
             "Hồ sơ {{ ma_ho_so }} không được tiếp nhận. Lý do: {{ noi_dung }}. "
@@ -140,7 +143,7 @@ EVENTS: dict[str, Event] = {
         ),
         _applicant(
             "supplement_requested",
-            "Yêu cầu bổ sung giấy tờ",
+            _("Yêu cầu bổ sung giấy tờ"),
             "Hồ sơ {{ ma_ho_so }} cần bổ sung giấy tờ",
             "Hồ sơ của Ông/Bà cần bổ sung, hoàn thiện giấy tờ như dưới đây; thời hạn giải "
             "quyết tạm dừng cho đến khi nhận đủ.",
@@ -148,49 +151,49 @@ EVENTS: dict[str, Event] = {
         ),
         _applicant(
             "payment_requested",
-            "Đề nghị nộp phí, lệ phí",
+            _("Đề nghị nộp phí, lệ phí"),
             "Hồ sơ {{ ma_ho_so }}: đề nghị nộp phí, lệ phí",
             "Đề nghị Ông/Bà nộp phí, lệ phí để hồ sơ được tiếp tục giải quyết.",
             "Hồ sơ {{ ma_ho_so }}: đề nghị nộp phí, lệ phí. Tra cứu: {{ tra_cuu }}",
         ),
         _applicant(
             "extended",
-            "Hẹn lại ngày trả kết quả",
+            _("Hẹn lại ngày trả kết quả"),
             "Hồ sơ {{ ma_ho_so }}: hẹn lại ngày trả kết quả",
             "Cơ quan giải quyết xin lỗi vì chưa trả kết quả đúng hẹn và hẹn lại ngày trả.",
             "Hồ sơ {{ ma_ho_so }} được hẹn lại ngày trả kết quả." + _SHORT_TAIL,
         ),
         _applicant(
             "stopped",
-            "Dừng xử lý hồ sơ",
+            _("Dừng xử lý hồ sơ"),
             "Hồ sơ {{ ma_ho_so }} đã dừng xử lý",
             "Hồ sơ của Ông/Bà đã dừng xử lý; lý do ghi ở phần nội dung.",
             "Hồ sơ {{ ma_ho_so }} đã dừng xử lý. Lý do: {{ noi_dung }}. Tra cứu: {{ tra_cuu }}",
         ),
         _applicant(
             "withdrawn",
-            "Hồ sơ được rút",
+            _("Hồ sơ được rút"),
             "Hồ sơ {{ ma_ho_so }} đã được rút",
             "Theo yêu cầu của Ông/Bà, hồ sơ đã được rút.",
             "Hồ sơ {{ ma_ho_so }} đã được rút theo yêu cầu. Tra cứu: {{ tra_cuu }}",
         ),
         _applicant(
             "result_ready",
-            "Đã có kết quả",
+            _("Đã có kết quả"),
             "Hồ sơ {{ ma_ho_so }} đã có kết quả",
             "Hồ sơ của Ông/Bà đã có kết quả; mời Ông/Bà nhận theo hình thức đã chọn.",
             "Hồ sơ {{ ma_ho_so }} đã có kết quả. Tra cứu: {{ tra_cuu }}",
         ),
         _applicant(
             "returned",
-            "Đã trả kết quả",
+            _("Đã trả kết quả"),
             "Hồ sơ {{ ma_ho_so }} đã trả kết quả",
             "Kết quả giải quyết hồ sơ đã được trả cho Ông/Bà. Cảm ơn Ông/Bà đã sử dụng dịch vụ.",
             "Hồ sơ {{ ma_ho_so }} đã trả kết quả. Cảm ơn Ông/Bà. Tra cứu: {{ tra_cuu }}",
         ),
         Event(
             code="step_assigned",
-            label="Được giao xử lý (cán bộ)",
+            label=_("Được giao xử lý (cán bộ)"),
             for_officers=True,
             email_subject="Được giao: {% if buoc %}bước «{{ buoc }}» của {% endif %}"
             "hồ sơ {{ ma_ho_so }}",
@@ -202,7 +205,7 @@ EVENTS: dict[str, Event] = {
         ),
         Event(
             code="due_soon",
-            label="Sắp đến hạn (cán bộ)",
+            label=_("Sắp đến hạn (cán bộ)"),
             for_officers=True,
             email_subject="Sắp đến hạn: {% if buoc %}bước «{{ buoc }}» của {% endif %}"
             "hồ sơ {{ ma_ho_so }}",
@@ -212,7 +215,7 @@ EVENTS: dict[str, Event] = {
         ),
         Event(
             code="overdue",
-            label="Quá hạn (cán bộ)",
+            label=_("Quá hạn (cán bộ)"),
             for_officers=True,
             email_subject="Quá hạn: {% if buoc %}bước «{{ buoc }}» của {% endif %}"
             "hồ sơ {{ ma_ho_so }}",
