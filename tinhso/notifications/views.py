@@ -90,9 +90,11 @@ def template_edit(request: HttpRequest, event: str, channel: str) -> HttpRespons
             subject = form.cleaned_data.get("subject", "")
             body = form.cleaned_data["body"]
             if request.POST.get("action") == "preview":
-                preview = _preview(detail, subject, body)
-                if preview["error"]:
-                    form.add_error("body", preview["error"])
+                problems = services.check_template(event, channel, subject=subject, body=body)
+                for field, message in problems.items():
+                    form.add_error(field if field in form.fields else None, message)
+                if not problems:
+                    preview = _preview(detail, subject, body)
             else:
                 try:
                     services.save_template(

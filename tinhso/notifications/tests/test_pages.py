@@ -185,3 +185,14 @@ def test_bad_preferences_are_refused_next_to_the_field(
 def test_the_preference_page_needs_a_signed_in_person(client: Client) -> None:
     response = client.get("/tai-khoan/thong-bao/")
     assert response.status_code == 302 and "/dang-nhap/" in response["Location"]
+
+
+def test_a_preview_of_a_broken_subject_points_at_the_subject(provincial_administrator: Any) -> None:
+    response = signed_in(provincial_administrator).post(
+        "/quan-ly/thong-bao/received/email/",
+        {"subject": "Hồ sơ {{ ma }}", "body": "Nội dung", "action": "preview"},
+    )
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert 'href="#id_subject"' in html and "biến {{ ma }} không có" in html
+    assert NotificationTemplate.objects.count() == 0
