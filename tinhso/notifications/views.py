@@ -111,6 +111,8 @@ def template_edit(request: HttpRequest, event: str, channel: str) -> HttpRespons
                 else:
                     return _back_to_editor(event, channel, "da-luu")
         status = 422 if form.errors else 200
+        if form.errors:
+            preview["error"] = _("Sửa lỗi trong mẫu để xem trước.")
     else:
         form = TemplateForm(
             initial={
