@@ -3,6 +3,7 @@ notices into outbox messages (inside the transaction of the change that caused t
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -28,6 +29,7 @@ from tinhso.notifications.models import NotificationPreference, NotificationTemp
 from tinhso.notifications.rendering import render, template_problem
 from tinhso.outbox.services import MAX_SHORT_TEXT, enqueue
 
+logger = logging.getLogger("tinhso.notifications")
 _PHONE_SEPARATORS = re.compile(r"[\s.\-()]")
 _ZALO_USER_ID = re.compile(r"[1-9]\d{5,31}")
 
@@ -336,6 +338,15 @@ def applicant_recipients(dossier: Dossier) -> dict[str, str]:
     return {SMS: phone} if phone else {}
 
 
+def _enqueue(**message: Any) -> None:
+    """Queue one message; an address the outbox refuses (or a text that rendered empty) skips
+    that message with a warning instead of undoing the legal change that caused it."""
+    try:
+        enqueue(**message)
+    except InvalidInput as problem:
+        logger.warning("Notice %s not queued: %s", message["idempotency_key"], problem.detail)
+
+
 def notify_applicant(notice: ApplicantNotice) -> None:
     dossier = notice.dossier
     event_code = catalogue.ACTION_EVENTS.get(notice.action)
@@ -349,7 +360,7 @@ def notify_applicant(notice: ApplicantNotice) -> None:
     context = applicant_context(dossier, notice.note)
     for channel, recipient in recipients.items():
         text = render_notice(event_code, channel, context)
-        enqueue(
+        _enqueue(
             channel=channel,
             recipient=recipient,
             subject=text.subject,
@@ -372,7 +383,7 @@ def _mail_officers(
         if not person.email:
             continue
         text = render_notice(event_code, EMAIL, {**context, "ten_can_bo": person.full_name})
-        enqueue(
+        _enqueue(
             channel=EMAIL,
             recipient=person.email,
             subject=text.subject,

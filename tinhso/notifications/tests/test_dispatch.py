@@ -151,3 +151,23 @@ def test_officers_are_told_when_a_step_is_handed_to_them_and_when_it_falls_due(
         f"[Nhắc việc] {dossier.code}",
         f"{specialist.full_name}: Thẩm định đến hạn 08 giờ 30, ngày 04/03/2025.",
     )
+
+
+def test_a_message_that_cannot_be_queued_does_not_undo_the_change(
+    procedure: Any, citizen: Any, provincial_administrator: Any, caplog: Any
+) -> None:
+    # A province text that renders empty for this dossier (no note): the SMS is skipped, the
+    # submission stands.
+    services.save_template(
+        actor=provincial_administrator,
+        event_code="submitted",
+        channel="sms",
+        subject="",
+        body="{{ noi_dung }}",
+        is_active=True,
+        expected_version=None,
+    )
+    dossier = submit(citizen)
+    assert dossier.pk is not None
+    assert messages() == []
+    assert f"Notice dossier:{dossier.code}:submit:{dossier.version}:sms not queued" in caplog.text
