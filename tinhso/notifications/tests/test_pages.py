@@ -144,6 +144,13 @@ def test_the_preference_page_shows_the_defaults_and_saves_a_choice(citizen: Any)
     )
     confirmation = page.get(saved["Location"]).content.decode()
     assert "Đã lưu cách nhận thông báo." in confirmation
+    again = page.post(  # a double submission changes nothing and records nothing new
+        "/tai-khoan/thong-bao/",
+        {"channels": ["sms", "zalo"], "sms_phone": "0912000333", "zalo_recipient": "0912000333"},
+    )
+    assert again.status_code == 302
+    assert NotificationPreference.objects.count() == 1
+    assert AuditEntry.objects.filter(action="notifications.preferences.update").count() == 1
 
 
 @pytest.mark.parametrize(
