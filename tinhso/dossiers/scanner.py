@@ -14,10 +14,10 @@ from django.utils import timezone
 
 from tinhso.calendar.services import add_working_hours, working_hours_per_day
 from tinhso.dossiers.models import DeadlineAlert, Dossier, DossierStep, Status
+from tinhso.dossiers.notifications import DeadlineNotice, emit
 from tinhso.identity.access import staff_of
 from tinhso.identity.models import Role, User
 from tinhso.organizations.models import Agency
-from tinhso.outbox.services import enqueue
 
 RUNNING = [Status.RECEIVED, Status.PROCESSING, Status.AWAITING_PAYMENT]  # paused ones excluded
 
@@ -64,12 +64,13 @@ def scan_deadlines(now: dt.datetime | None = None) -> ScanReport:
     before = _counts()
     with transaction.atomic():
         DeadlineAlert.objects.bulk_create(alerts, batch_size=1000, ignore_conflicts=True)
-        # Rows that already existed keep their own created_at: these are this scan's. Mailing
-        # them is idempotent (one outbox key per alert and person), so a repeat changes nothing.
+        # Rows that already existed keep their own created_at: these are this scan's. Telling
+        # the handlers is idempotent (one outbox key per alert and person, see
+        # tinhso.notifications), so a repeat changes nothing.
         for new_alert in DeadlineAlert.objects.filter(created_at=now).select_related(
             "dossier", "step", "agency"
         ):
-            _mail_handlers(new_alert)
+            emit(DeadlineNotice(new_alert, _handlers(new_alert.agency, new_alert.role)))
     after = _counts()
     return ScanReport(
         due_soon=after[DeadlineAlert.Kind.DUE_SOON] - before[DeadlineAlert.Kind.DUE_SOON],
@@ -87,29 +88,6 @@ def _handlers(agency: Agency, role: str) -> list[User]:
             return people
         current = current.parent
     return []
-
-
-def _mail_handlers(alert: DeadlineAlert) -> None:
-    dossier = alert.dossier
-    what = f"bước «{alert.step.name}» của hồ sơ" if alert.step else "hồ sơ"
-    due = timezone.localtime(alert.due_at).strftime("%H giờ %M, ngày %d/%m/%Y")
-    if alert.kind == DeadlineAlert.Kind.OVERDUE:
-        subject = f"Quá hạn: {what} {dossier.code}"
-        body = f"{what.capitalize()} {dossier.code} đã quá hạn từ {due}."
-    else:
-        subject = f"Sắp đến hạn: {what} {dossier.code}"
-        body = f"{what.capitalize()} {dossier.code} đến hạn lúc {due}."
-    body += f"\nThủ tục: {dossier.procedure_version.name}\nCơ quan: {alert.agency.name}"
-    for person in _handlers(alert.agency, alert.role):
-        if person.email:
-            enqueue(
-                channel="email",
-                recipient=person.email,
-                subject=subject,
-                body=body,
-                idempotency_key=f"alert:{alert.pk}:{person.pk}:email",
-                payload={"alert": alert.pk, "dossier": dossier.code, "kind": alert.kind},
-            )
 
 
 def _counts() -> dict[str, int]:

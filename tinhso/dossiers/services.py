@@ -32,7 +32,7 @@ from tinhso.dossiers.models import (
     Status,
     SupplementRequest,
 )
-from tinhso.dossiers.notifications import notify_applicant
+from tinhso.dossiers.notifications import notify_applicant, notify_step_assigned
 from tinhso.dossiers.numbering import next_dossier_code
 from tinhso.dossiers.workflow import STAFF_ROLES, apply_transition, check_source, transition
 from tinhso.identity.models import Role, User
@@ -537,6 +537,7 @@ def _activate(dossier: Dossier, position: int, *, given_by: User, now: dt.dateti
         step.due_at = deadlines.step_due(now, Decimal(step.allotted_hours))
         step.given_by = given_by
         step.save(update_fields=["state", "started_at", "due_at", "given_by"])
+        notify_step_assigned(step, given_by=given_by)
         activated.append(step.code)
     return activated
 

@@ -40,6 +40,8 @@ def _clean_recipient(channel: str, recipient: str) -> str:
         except ValidationError:
             raise _problem(f"Địa chỉ e-mail {value!r} không hợp lệ.", "recipient") from None
         return value
+    if channel == Channel.ZALO and re.fullmatch(r"[1-9]\d{5,31}", value):
+        return value  # a Zalo user id (a follower of the province's Official Account)
     if channel in {Channel.SMS, Channel.ZALO}:
         phone = _PHONE_SEPARATORS.sub("", value)
         if phone.startswith("+84"):

@@ -272,7 +272,9 @@ def post_json(
     timeout: int,
     checkpoint: Checkpoint,
     headers: dict[str, str] | None = None,
-) -> None:
+) -> bytes:
+    """POST ``data`` as JSON; returns the start of a 2xx answer's body (some APIs, Zalo's
+    among them, report a refusal inside a 200)."""
     parts = urllib.parse.urlsplit(url)
     if parts.scheme not in {"http", "https"} or not parts.hostname:
         raise DeliveryError(f"địa chỉ {url!r} không phải http(s)", permanent=True)
@@ -292,7 +294,7 @@ def post_json(
     _must_pass(checkpoint)
     try:
         with _opener.open(request, timeout=timeout) as response:
-            response.read(64 * 1024)
+            answer: bytes = response.read(64 * 1024)
     except urllib.error.HTTPError as exc:
         permanent = 300 <= exc.code < 500 and exc.code not in _RETRYABLE_4XX
         raise DeliveryError(f"{where} trả lời HTTP {exc.code}", permanent=permanent) from None
@@ -303,6 +305,7 @@ def post_json(
     except (OSError, http.client.HTTPException) as exc:
         raise DeliveryError(f"mất kết nối tới {where}: {exc}", uncertain=True) from None
     pause_for_tests("after_data")
+    return answer
 
 
 class WebhookTransport(Transport):
@@ -368,9 +371,54 @@ class HttpSmsProvider(SmsProvider):
         )
 
 
-class LogZaloProvider(Transport):
-    """Zalo ZNS is not implemented yet (it needs an approved template per message kind and an
-    OAuth access token that expires); in debug mode messages go to the log."""
+class ZaloProvider(Transport):
+    """A Zalo sender. Implement :meth:`deliver` (``message.recipient`` is a Zalo user id or a
+    phone ``0xxxxxxxxx``, ``message.body`` the text) and select it in :func:`transport_for`."""
+
+
+# Zalo error codes that retrying cannot fix: invalid parameters, the person does not follow the
+# Official Account, or has not interacted with it recently enough to be messaged.
+ZALO_PERMANENT_ERRORS = {-201, -213, -230}
+
+
+class HttpZaloProvider(ZaloProvider):
+    """Zalo Official Account "send message" API: ``POST url`` with header ``access_token`` and
+    ``{"recipient": {"user_id": …}, "message": {"text": …}}`` (a phone number goes as
+    ``{"phone": "84…"}`` for gateways that accept it). Zalo answers HTTP 200 with
+    ``{"error": 0, …}`` on success and a negative ``error`` otherwise."""
+
+    def __init__(self, url: str, access_token: str, timeout: int) -> None:
+        self.url = url
+        self.access_token = access_token
+        self.timeout = timeout
+        self.description = f"Zalo OA HTTP {urllib.parse.urlsplit(url).netloc}"
+
+    def deliver(self, message: OutboxMessage, checkpoint: Checkpoint) -> None:
+        to = message.recipient
+        recipient = {"phone": "84" + to[1:]} if to.startswith("0") else {"user_id": to}
+        answer = post_json(
+            self.url,
+            {"recipient": recipient, "message": {"text": message.body}},
+            idempotency_key=message.idempotency_key,
+            timeout=self.timeout,
+            checkpoint=checkpoint,
+            headers={"access_token": self.access_token},
+        )
+        try:
+            result = json.loads(answer.decode("utf-8"))
+            code = int(result.get("error", 0)) if isinstance(result, dict) else 0
+            detail = str(result.get("message", "")) if isinstance(result, dict) else ""
+        except (ValueError, UnicodeDecodeError):
+            raise DeliveryError("Zalo trả lời không phải JSON", uncertain=True) from None
+        if code != 0:
+            raise DeliveryError(
+                f"Zalo từ chối: lỗi {code} {detail}".strip(),
+                permanent=code in ZALO_PERMANENT_ERRORS,
+            )
+
+
+class LogZaloProvider(ZaloProvider):
+    """Development: Zalo messages go to the log."""
 
     receiver_is_idempotent = True
     description = "ghi vào nhật ký (log)"
@@ -426,9 +474,20 @@ def transport_for(channel: str) -> Transport:
             )
         return _Unconfigured("chưa đặt TINHSO_SMS_PROVIDER")
     if channel == Channel.ZALO:
-        if _provider("TINHSO_ZALO_PROVIDER", {"log"}) == "log":
+        provider = _provider("TINHSO_ZALO_PROVIDER", {"log", "http"})
+        if provider == "log":
             return LogZaloProvider()
-        return _Unconfigured("chưa có nhà cung cấp Zalo (TINHSO_ZALO_PROVIDER)")
+        if provider == "http":
+            url = env_str("TINHSO_ZALO_URL", "https://openapi.zalo.me/v3.0/oa/message/cs")
+            if not url.startswith(("http://", "https://")):
+                raise ImproperlyConfigured("TINHSO_ZALO_URL phải là địa chỉ http(s)://…")
+            token = env_secret("TINHSO_ZALO_ACCESS_TOKEN")
+            if not token:
+                return _Unconfigured("chưa đặt TINHSO_ZALO_ACCESS_TOKEN")
+            return HttpZaloProvider(
+                url, token, env_int("TINHSO_ZALO_TIMEOUT", 10, minimum=1, maximum=120)
+            )
+        return _Unconfigured("chưa đặt TINHSO_ZALO_PROVIDER")
     if channel == Channel.WEBHOOK:
         return WebhookTransport(env_int("TINHSO_WEBHOOK_TIMEOUT", 10, minimum=1, maximum=120))
     raise ValueError(f"unknown channel {channel!r}")
