@@ -2,43 +2,13 @@
 
 from __future__ import annotations
 
-from functools import cached_property
-from pathlib import Path
-from typing import Any
-
-import django.forms
 from django import forms
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
-
-from tinhso.core.forms import FormRenderer
-
-
-class _Renderer(FormRenderer):
-    """The project's renderer, able to find ``forms/field.html`` in the project's template
-    directory (``core.forms.FormRenderer`` looks only in apps and Django's own forms folder;
-    remove this once it does)."""
-
-    @cached_property
-    def engine(self) -> Any:
-        project_dirs: list[Any] = list(settings.TEMPLATES[0]["DIRS"])  # type: ignore[call-overload]
-        return self.backend(
-            {
-                "APP_DIRS": True,
-                "DIRS": [*project_dirs, Path(django.forms.__file__).parent / "templates"],
-                "NAME": "notificationforms",
-                "OPTIONS": {},
-            }
-        )
-
-
-renderer = _Renderer()
 
 REQUIRED = {"required": _("Hãy nhập nội dung.")}
 
 
 class TemplateForm(forms.Form):
-    default_renderer = renderer
     subject = forms.CharField(
         label=_("Tiêu đề e-mail"),
         max_length=255,
@@ -73,7 +43,6 @@ CHANNEL_CHOICES = [("email", _("E-mail")), ("sms", _("Tin nhắn SMS")), ("zalo"
 
 
 class PreferencesForm(forms.Form):
-    default_renderer = renderer
     channels = forms.MultipleChoiceField(
         label=_("Nhận thông báo về hồ sơ qua"),
         choices=CHANNEL_CHOICES,
