@@ -581,10 +581,10 @@ def _json_value(item: EField, value: Any) -> Any:
 
 def display_value(item: EField, value: Any) -> str:
     """How an answer reads on the check-your-answers page."""
-    if value is None or value == "" or value == []:
-        return ""
     if item.kind == "boolean":
         return _("Có") if value else _("Không")
+    if value is None or value == "" or value == []:
+        return ""
     if item.kind in ("choice", "multi"):
         labels = {str(option): label for option, label in item.choices}
         values = value if isinstance(value, list) else [value]

@@ -442,7 +442,8 @@ def _component_rows(
             {
                 "index": index,
                 "component": component,
-                "documents": [(document, document.id in chosen) for document in store],
+                "chosen": [document for document in store if document.id in chosen],
+                "others": [document for document in store if document.id not in chosen],
                 "error": errors.get(f"component-{index}-file"),
                 "upload_url": reverse("portal:submission_upload", args=[draft.reference]),
             }

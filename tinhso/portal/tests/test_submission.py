@@ -799,3 +799,46 @@ def test_preview_validates_and_stores_nothing(province, agency_administrator):
     assert "Dữ liệu hợp lệ." in response.content.decode()
     assert (Dossier.objects.count(), SubmissionDraft.objects.count()) == before
     assert re.search(r'"copies": 2', response.content.decode().replace("&quot;", '"'))
+
+
+def test_a_procedure_without_eform_and_with_one_agency_skips_those_steps(province, citizen):
+    version = make_procedure(province, code="1.000001.000.00.04.H99", agencies=("justice",))
+    ProcedureVersion.objects.filter(pk=version.pk).update(form_schema={}, form_ui={})
+    client = signed_in(citizen)
+    draft = start(client, "1.000001.000.00.04.H99")
+    assert draft.agency == province["justice"]
+    response = client.post(url("submission_applicant", draft), {"phone": "0912000111"})
+    assert response["Location"] == url("submission_documents", draft)
+    assert client.get(url("submission_form", draft, 1)).status_code == 404
+    assert client.get(url("submission_agency", draft)).status_code == 200  # harmless, one choice
+    pdf = SimpleUploadedFile("a.pdf", pdf_bytes("a"), content_type="application/pdf")
+    client.post(url("submission_documents", draft), {"component-0-file": pdf})
+    client.post(url("submission_return", draft), {"return_method": "desk"})
+    response = client.post(
+        url("submission_review", draft), {"idempotency_key": draft.idempotency_key}
+    )
+    assert response.status_code == 302
+    dossier = Dossier.objects.get()
+    assert dossier.form_data == {} and dossier.return_method == "desk"
+
+
+@pytest.mark.parametrize(
+    "entry",
+    __import__("tinhso.catalog.demo", fromlist=["PROCEDURES"]).PROCEDURES,
+    ids=lambda e: e["national_code"],
+)
+def test_every_demo_eform_turns_into_pages_that_render(entry):
+    from tinhso.portal.eforms import EForm, layout
+
+    data = entry["data"]
+    eform = EForm(data["form_schema"], data["form_ui"])
+    assert eform.pages and not eform.unsupported
+    names = [page.title for page in eform.pages]
+    assert len(names) == len(set(names)) or names.count("Nội dung tờ khai") <= 2
+    for page in eform.pages:
+        form = eform.form_for(page)
+        assert form.fields
+        assert layout(form, page.items)
+        assert all(str(form[name]) for name in form.fields)  # every widget renders
+    top_level = {key for page in eform.pages for key in page.keys}
+    assert top_level == set(data["form_schema"]["properties"])

@@ -7,6 +7,20 @@
   "use strict";
   var MAX_BYTES = 20 * 1024 * 1024;
 
+  var DEFAULTS = {
+    tooLarge: "Tệp vượt quá dung lượng tối đa 20 MB.",
+    uploading: "Đang tải lên",
+    done: "Đã tải lên và lưu vào kho:",
+    failed: "Không tải lên được; hãy thử lại.",
+    offline: "Mất kết nối khi tải lên; hãy thử lại."
+  };
+
+  /* The page's own (translated) wording, from data-text-* attributes of the form. */
+  function text(form, key) {
+    var name = "text" + key.charAt(0).toUpperCase() + key.slice(1);
+    return (form && form.dataset[name]) || DEFAULTS[key];
+  }
+
   function csrfToken(form) {
     var input = form.querySelector("input[name=csrfmiddlewaretoken]");
     return input ? input.value : "";
@@ -27,7 +41,11 @@
     var existing = document.getElementById(id);
     if (existing) {
       existing.checked = true;
-      if (list && existing.closest("ul") !== list) { list.appendChild(existing.closest("li")); }
+      if (list && existing.closest("ul") !== list) {
+        var placeholder = list.querySelector("[data-empty-item]");
+        if (placeholder) { placeholder.remove(); }
+        list.appendChild(existing.closest("li"));
+      }
       return;
     }
     var li = document.createElement("li");
@@ -44,7 +62,11 @@
     li.appendChild(box);
     li.appendChild(document.createTextNode(" "));
     li.appendChild(label);
-    if (list) { list.appendChild(li); }
+    if (list) {
+      var empty = list.querySelector("[data-empty-item]");
+      if (empty) { empty.remove(); }
+      list.appendChild(li);
+    }
   }
 
   function upload(input) {
@@ -54,7 +76,7 @@
     var status = block.querySelector("[data-upload-status]");
     block.classList.remove("field-error");
     if (file.size > MAX_BYTES) {
-      showError(block, status, "Tệp vượt quá dung lượng tối đa 20 MB.");
+      showError(block, status, text(input.form, "tooLarge"));
       input.value = "";
       return;
     }
@@ -62,11 +84,11 @@
     var progress = document.createElement("progress");
     progress.max = 100;
     progress.value = 0;
-    progress.setAttribute("aria-label", "Đang tải lên " + file.name);
-    var text = document.createElement("p");
-    text.className = "hint";
-    text.textContent = "Đang tải lên " + file.name + "…";
-    status.appendChild(text);
+    progress.setAttribute("aria-label", text(input.form, "uploading") + " " + file.name);
+    var note = document.createElement("p");
+    note.className = "hint";
+    note.textContent = text(input.form, "uploading") + " " + file.name + "…";
+    status.appendChild(note);
     status.appendChild(progress);
 
     var data = new FormData();
@@ -85,15 +107,15 @@
       if (request.status === 200 || request.status === 201) {
         progress.value = 100;
         addChosen(block, input, body);
-        status.textContent = "Đã tải lên và lưu vào kho: " + body.original_name + ".";
+        status.textContent = text(input.form, "done") + " " + body.original_name + ".";
         input.value = "";
       } else {
-        showError(block, status, body.detail || "Không tải lên được (lỗi " + request.status + ").");
+        showError(block, status, body.detail || text(input.form, "failed"));
         input.value = "";
       }
     });
     request.addEventListener("error", function () {
-      showError(block, status, "Mất kết nối khi tải lên; hãy thử lại.");
+      showError(block, status, text(input.form, "offline"));
     });
     request.send(data);
   }
