@@ -44,7 +44,7 @@ def _now() -> Any:
     return timezone.now()
 
 
-def _check_applicant_account(user: Any) -> User:
+def check_applicant_account(user: Any) -> User:
     if not isinstance(user, User) or user.kind not in (User.Kind.CITIZEN, User.Kind.BUSINESS):
         raise PermissionDenied(
             "Chỉ tài khoản công dân, doanh nghiệp nộp hồ sơ trực tuyến; cán bộ tiếp nhận hồ sơ "
@@ -148,7 +148,7 @@ def get_draft_for(user: Any, reference: Any) -> SubmissionDraft:
 def start_draft(*, actor: Any, procedure_code: str) -> tuple[SubmissionDraft, bool]:
     """Resume the open draft of this account for this procedure, or start one. Refuses what
     :func:`submittable_version` refuses."""
-    user = _check_applicant_account(actor)
+    user = check_applicant_account(actor)
     existing = open_draft_for(user, procedure_code)
     if existing is not None:
         refresh_version(existing)
@@ -289,7 +289,7 @@ def upload_document(
     """Store an upload at once in the applicant's document store (so it is never lost, even
     when the page then fails) and choose it for the component. 413/415/422 errors of the
     store write nothing."""
-    user = _check_applicant_account(actor)
+    user = check_applicant_account(actor)
     components = _component_codes(draft)
     component = components.get(component_code)
     if component is None:
@@ -317,7 +317,7 @@ def choose_documents(
 ) -> SubmissionDraft:
     """The documents of the store chosen for each component (replacing earlier choices).
     Documents that are not the applicant's are refused as if they did not exist."""
-    user = _check_applicant_account(actor)
+    user = check_applicant_account(actor)
     components = _component_codes(draft)
     holder = holder_id_of(user)
     documents: dict[str, list[int]] = {}
@@ -379,7 +379,7 @@ def save_return_method(
 def submit_draft(draft: SubmissionDraft, *, actor: Any) -> tuple[Dossier, bool]:
     """Submit the draft as a dossier with the draft's idempotency key: a double click, a second
     tab or a resubmitted page returns the dossier created the first time, never a second one."""
-    user = _check_applicant_account(actor)
+    user = check_applicant_account(actor)
     if draft.owner_id != user.pk:
         raise NotFound("Không tìm thấy hồ sơ đang soạn.")
     if draft.dossier_id is not None:
@@ -421,7 +421,7 @@ def submit_draft(draft: SubmissionDraft, *, actor: Any) -> tuple[Dossier, bool]:
 
 def discard_draft(draft: SubmissionDraft, *, actor: Any) -> None:
     """Delete an open draft (the documents stay in the applicant's store)."""
-    user = _check_applicant_account(actor)
+    user = check_applicant_account(actor)
     if draft.owner_id != user.pk:
         raise NotFound("Không tìm thấy hồ sơ đang soạn.")
     with transaction.atomic():

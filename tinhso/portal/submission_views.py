@@ -253,16 +253,10 @@ def start(request: HttpRequest, procedure_code: str) -> HttpResponse:
         procedure = get_procedure(procedure_code)
     except NotFound as exc:
         return _unavailable(request, exc.detail, 404, procedure_code)
-    if user.kind == User.Kind.STAFF:
-        return _unavailable(
-            request,
-            _(
-                "Tài khoản cán bộ không nộp hồ sơ trực tuyến; hồ sơ nộp tại quầy được tiếp nhận "
-                "ở trang làm việc."
-            ),
-            403,
-            procedure.code,
-        )
+    try:
+        drafts.check_applicant_account(user)
+    except DomainError as exc:
+        return _unavailable(request, exc.detail, exc.status, procedure.code)
     existing = drafts.open_draft_for(user, procedure.code)
     if request.method == "POST":
         if request.POST.get("action") == "restart" and existing is not None:
@@ -288,7 +282,6 @@ def start(request: HttpRequest, procedure_code: str) -> HttpResponse:
             "fees": fees_of(version),
             "form_pages": eform.pages,
             "agencies": drafts.implementing_agencies(version),
-            "has_store_key": bool(user.citizen_id or user.tax_code),
         },
     )
 

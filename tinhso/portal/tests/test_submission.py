@@ -266,8 +266,22 @@ def test_a_procedure_closed_after_the_draft_started_stops_the_steps(version, cit
     assert "đã ngừng tiếp nhận" in response.content.decode()
 
 
+def test_an_account_without_id_number_is_told_why(version):
+    from tinhso.identity.models import User
+
+    # The account service requires the number; accounts created before that rule may lack it.
+    user = User.objects.create_user(username="chua.dinh.danh", kind="citizen", full_name="Lê C")
+    client = signed_in(user)
+    for method in (client.get, client.post):
+        response = method(reverse("portal:submission_start", args=[CODE]))
+        assert response.status_code == 403
+        assert "chưa có số định danh cá nhân" in response.content.decode()
+    assert SubmissionDraft.objects.count() == 0
+
+
 def test_staff_cannot_submit_online(version, one_stop_officer):
     client = signed_in(one_stop_officer)
+    assert client.get(reverse("portal:submission_start", args=[CODE])).status_code == 403
     response = client.post(reverse("portal:submission_start", args=[CODE]))
     assert response.status_code == 403
     assert SubmissionDraft.objects.count() == 0
