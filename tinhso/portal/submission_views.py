@@ -15,6 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from tinhso.catalog.models import ProcedureVersion
@@ -133,12 +134,12 @@ def _steps(draft: SubmissionDraft, eform: EForm) -> list[StepLink]:
 
 
 GROUP_LABELS = {
-    Step.AGENCY: "Nơi nộp",
-    Step.APPLICANT: "Người nộp",
-    Step.FORM: "Tờ khai",
-    Step.DOCUMENTS: "Giấy tờ",
-    Step.RETURN_METHOD: "Nhận kết quả",
-    Step.REVIEW: "Kiểm tra và nộp",
+    Step.AGENCY: gettext_lazy("Nơi nộp"),
+    Step.APPLICANT: gettext_lazy("Người nộp"),
+    Step.FORM: gettext_lazy("Tờ khai"),
+    Step.DOCUMENTS: gettext_lazy("Giấy tờ"),
+    Step.RETURN_METHOD: gettext_lazy("Nhận kết quả"),
+    Step.REVIEW: gettext_lazy("Kiểm tra và nộp"),
 }
 
 
@@ -151,7 +152,7 @@ def _indicator(links: list[StepLink], current: str) -> list[dict[str, Any]]:
         groups.append(
             {
                 "group": link.group,
-                "label": _(GROUP_LABELS[Step(link.group)]),
+                "label": str(GROUP_LABELS[Step(link.group)]),
                 "current": link.group == current_group,
                 "number": len(groups) + 1,
             }
