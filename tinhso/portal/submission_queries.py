@@ -58,8 +58,21 @@ def components_of(version: ProcedureVersion) -> list[Any]:
     return list(version.components.all().order_by("position"))
 
 
-def fees_of(version: ProcedureVersion) -> list[Any]:
-    return list(version.fees.all().order_by("position"))
+def money(amount: int) -> str:
+    """Đồng as Vietnamese write it: 200.000."""
+    return f"{amount:,}".replace(",", ".")
+
+
+def fees_of(version: ProcedureVersion) -> list[dict[str, Any]]:
+    return [
+        {
+            "description": fee.description,
+            "amount": fee.amount,
+            "amount_text": money(fee.amount),
+            "note": fee.note,
+        }
+        for fee in version.fees.all().order_by("position")
+    ]
 
 
 def receipt_of(dossier: Dossier) -> IssuedForm | None:

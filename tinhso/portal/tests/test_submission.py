@@ -197,6 +197,7 @@ def test_start_page_describes_the_procedure_and_creates_nothing_on_get(version, 
     text = response.content.decode()
     assert "Cấp Phiếu lý lịch tư pháp cho công dân" in text
     assert "Tờ khai yêu cầu cấp Phiếu" in text
+    assert "Phí cấp Phiếu: 200.000 đồng" in text
     assert SubmissionDraft.objects.count() == 0
 
 
