@@ -33,6 +33,14 @@
     p.className = "error-message";
     p.textContent = message;
     status.appendChild(p);
+    var input = block.querySelector("input[type=file]");
+    if (input) { input.setAttribute("aria-invalid", "true"); }
+  }
+
+  function clearError(block) {
+    block.classList.remove("field-error");
+    var input = block.querySelector("input[type=file]");
+    if (input) { input.removeAttribute("aria-invalid"); }
   }
 
   function addChosen(block, input, data) {
@@ -74,7 +82,7 @@
     if (!file) { return; }
     var block = input.closest("[data-component-block]");
     var status = block.querySelector("[data-upload-status]");
-    block.classList.remove("field-error");
+    clearError(block);
     if (file.size > MAX_BYTES) {
       showError(block, status, text(input.form, "tooLarge"));
       input.value = "";
