@@ -196,9 +196,12 @@ def refresh_version(draft: SubmissionDraft) -> bool:
         return False
     properties = set((version.form_schema or {}).get("properties") or {})
     codes = set(version.components.values_list("code", flat=True))
+    agencies = implementing_agencies(version)
     agency = draft.agency
-    if agency is not None and agency not in implementing_agencies(version):
+    if agency is not None and agency not in agencies:
         agency = None
+    if agency is None and len(agencies) == 1:
+        agency = agencies[0]  # no choice to make: the step is not shown
     _update(
         draft,
         version=version,

@@ -170,7 +170,9 @@ class StepContext:
         self.links = _steps(draft, self.eform)
         self.key = key
         keys = [link.key for link in self.links]
-        self.index = keys.index(key) if key in keys else 0
+        # A page that is not one of this draft's steps (the agency page when there is only one
+        # agency) sits before the first step.
+        self.index = keys.index(key) if key in keys else -1
         self.from_review = request.GET.get("tu") == FROM_REVIEW or (
             request.POST.get("tu") == FROM_REVIEW
         )
@@ -179,7 +181,7 @@ class StepContext:
     def back_url(self) -> str:
         if self.from_review:
             return self.review_url
-        if self.index == 0:
+        if self.index <= 0:
             return reverse("portal:submission_start", args=[self.draft.procedure_code])
         return self.links[self.index - 1].url
 
@@ -578,8 +580,12 @@ def _problems(loaded: StepContext) -> list[dict[str, str]]:
     back = f"?tu={FROM_REVIEW}"
     problems: list[dict[str, str]] = []
     if draft.agency is None:
+        agency_url = urls.get(Step.AGENCY)
         problems.append(
-            {"message": _("Chưa chọn nơi nộp hồ sơ."), "url": urls.get(Step.AGENCY, "") + back}
+            {
+                "message": _("Chưa chọn nơi nộp hồ sơ."),
+                "url": agency_url + back if agency_url else "",
+            }
         )
     try:
         drafts.applicant_of(draft).cleaned()
@@ -599,7 +605,7 @@ def _problems(loaded: StepContext) -> list[dict[str, str]]:
         problems.append(
             {
                 "message": _("Chưa có «%(name)s».") % {"name": component.name},
-                "url": urls.get(Step.DOCUMENTS, "") + back,
+                "url": urls[Step.DOCUMENTS] + back,
             }
         )
     if not draft.return_method:
