@@ -18,6 +18,8 @@ from tinhso.catalog.services import CHANNELS, TARGET_GROUPS
 from tinhso.identity.models import Role
 from tinhso.organizations.models import Agency
 
+# Dates typed by hand are read day first, as Vietnamese write them (3/9/2030 = 3 September).
+DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 NUMBER_ATTRS = {"inputmode": "decimal", "class": "input-short"}
 KEY_INPUT = forms.HiddenInput()
@@ -175,7 +177,7 @@ class VersionForm(IdempotentForm):
             "để trống nếu không cần."
         ),
     )
-    valid_from = forms.DateField(
+    valid_from = forms.DateField(input_formats=DATE_FORMATS, 
         label=gettext_lazy("Dự kiến hiệu lực từ ngày"),
         required=False,
         widget=DATE_INPUT,
@@ -353,7 +355,7 @@ StepFormSet = forms.formset_factory(StepForm, extra=2, max_num=100, absolute_max
 
 
 class PublishForm(IdempotentForm):
-    valid_from = forms.DateField(
+    valid_from = forms.DateField(input_formats=DATE_FORMATS, 
         label=gettext_lazy("Hiệu lực từ ngày"),
         widget=DATE_INPUT,
         help_text=gettext_lazy(
@@ -371,7 +373,7 @@ class ReasonForm(IdempotentForm):
 
 
 class RetireForm(ReasonForm):
-    on = forms.DateField(
+    on = forms.DateField(input_formats=DATE_FORMATS, 
         label=gettext_lazy("Ngừng tiếp nhận hồ sơ từ ngày"),
         widget=DATE_INPUT,
     )
@@ -387,7 +389,7 @@ class ImportForm(forms.Form):
         ),
         widget=forms.ClearableFileInput(attrs={"accept": ".json,.xlsx"}),
     )
-    effective_from = forms.DateField(
+    effective_from = forms.DateField(input_formats=DATE_FORMATS, 
         label=gettext_lazy("Hiệu lực từ ngày"),
         required=False,
         widget=DATE_INPUT,
@@ -407,7 +409,7 @@ class ImportForm(forms.Form):
 
 
 class OverrideForm(IdempotentForm):
-    date = forms.DateField(label=gettext_lazy("Ngày"), widget=DATE_INPUT)
+    date = forms.DateField(input_formats=DATE_FORMATS, label=gettext_lazy("Ngày"), widget=DATE_INPUT)
     is_working_day = forms.TypedChoiceField(
         label=gettext_lazy("Ngày này là"),
         choices=[("0", gettext_lazy("Ngày nghỉ")), ("1", gettext_lazy("Ngày làm việc"))],
@@ -452,8 +454,8 @@ class StaffSearchForm(forms.Form):
 class RoleFields(forms.Form):
     agency = forms.ChoiceField(label=gettext_lazy("Cơ quan, đơn vị"), choices=[])
     role = forms.ChoiceField(label=gettext_lazy("Vai trò"), choices=[])
-    valid_from = forms.DateField(label=gettext_lazy("Từ ngày"), widget=DATE_INPUT)
-    valid_to = forms.DateField(
+    valid_from = forms.DateField(input_formats=DATE_FORMATS, label=gettext_lazy("Từ ngày"), widget=DATE_INPUT)
+    valid_to = forms.DateField(input_formats=DATE_FORMATS, 
         label=gettext_lazy("Đến ngày"),
         required=False,
         widget=DATE_INPUT,
@@ -521,7 +523,7 @@ class StaffCreateForm(IdempotentForm, RoleFields):
 
 
 class EndRoleForm(IdempotentForm):
-    valid_to = forms.DateField(
+    valid_to = forms.DateField(input_formats=DATE_FORMATS, 
         label=gettext_lazy("Ngày cuối cùng giữ vai trò"),
         widget=DATE_INPUT,
     )
@@ -563,7 +565,7 @@ class AgencyCreateForm(IdempotentForm, AgencyFields):
         max_length=13,
         help_text=gettext_lazy("Ví dụ 000.00.12.H56."),
     )
-    valid_from = forms.DateField(
+    valid_from = forms.DateField(input_formats=DATE_FORMATS, 
         label=gettext_lazy("Hoạt động từ ngày"),
         required=False,
         widget=DATE_INPUT,
@@ -574,7 +576,7 @@ class AgencyCreateForm(IdempotentForm, AgencyFields):
 
 class AgencyEditForm(IdempotentForm, AgencyFields):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
-    effective_on = forms.DateField(
+    effective_on = forms.DateField(input_formats=DATE_FORMATS, 
         label=gettext_lazy("Tên mới có hiệu lực từ ngày"),
         required=False,
         widget=DATE_INPUT,
@@ -584,7 +586,7 @@ class AgencyEditForm(IdempotentForm, AgencyFields):
 
 class MergeForm(IdempotentForm):
     successor = forms.ChoiceField(label=gettext_lazy("Sáp nhập vào cơ quan"), choices=[])
-    effective_on = forms.DateField(label=gettext_lazy("Hiệu lực từ ngày"), widget=DATE_INPUT)
+    effective_on = forms.DateField(input_formats=DATE_FORMATS, label=gettext_lazy("Hiệu lực từ ngày"), widget=DATE_INPUT)
     reason = forms.CharField(
         label=gettext_lazy("Căn cứ, lý do"),
         widget=forms.Textarea(attrs={"rows": 3}),

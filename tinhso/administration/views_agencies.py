@@ -71,11 +71,19 @@ def agency_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _parents(user: Any, exclude: Agency | None = None) -> list[Agency]:
-    """Possible parents: a provincial administrator may choose any active agency, an agency
-    administrator only the agencies they manage."""
-    agencies = managed_agencies(manageable_agency_ids(user))
-    return [agency for agency in agencies if exclude is None or agency.pk != exclude.pk]
+def _parents(user: Any, agency: Agency | None = None) -> list[Agency]:
+    """Possible parents: the active agencies the user manages (all of them for a provincial
+    administrator) except the agency itself, plus its current parent (an agency administrator
+    keeps the parent they cannot manage). The service refuses loops in the tree."""
+    agencies = [
+        candidate
+        for candidate in managed_agencies(manageable_agency_ids(user))
+        if agency is None or candidate.pk != agency.pk
+    ]
+    if agency is not None and agency.parent is not None:
+        if all(candidate.pk != agency.parent_id for candidate in agencies):
+            agencies.insert(0, agency.parent)
+    return agencies
 
 
 @administrator_required
@@ -138,7 +146,7 @@ def agency_create(request: HttpRequest) -> HttpResponse:
 def agency_edit(request: HttpRequest, code: str) -> HttpResponse:
     user = signed_in_user(request)
     agency = _agency(user, code)
-    parents = _parents(user, exclude=agency)
+    parents = _parents(user, agency)
     context: dict[str, Any] = {"agency": agency, "provincial": is_provincial_administrator(user)}
     if request.method != "POST":
         initial = {
