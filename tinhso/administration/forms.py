@@ -42,7 +42,7 @@ def apply_errors(form: forms.Form, errors: Any, aliases: dict[str, str] | None =
     if not isinstance(errors, dict):
         return
     for key, message in errors.items():
-        name = aliases.get(key, key)
+        name = str(aliases.get(key, key))
         base = re.split(r"[.\[]", name, maxsplit=1)[0]
         target = name if name in form.fields else base if base in form.fields else None
         if target is None or str(message) not in form.errors.get(target, []):
@@ -60,9 +60,7 @@ STATUS_FILTERS = [
 
 
 class ProcedureSearchForm(forms.Form):
-    q = forms.CharField(
-        label=gettext_lazy("Tìm theo tên hoặc mã"), required=False, max_length=200
-    )
+    q = forms.CharField(label=gettext_lazy("Tìm theo tên hoặc mã"), required=False, max_length=200)
     status = forms.ChoiceField(
         label=gettext_lazy("Trạng thái"), required=False, choices=STATUS_FILTERS
     )
@@ -73,7 +71,7 @@ class ProcedureSearchForm(forms.Form):
         self.fields["sector"].choices = [("", _("Mọi lĩnh vực")), *sectors]  # type: ignore[attr-defined]
 
 
-def _json_field(label: str, help_text: str) -> forms.CharField:
+def _json_field(label: Any, help_text: Any) -> forms.CharField:
     return forms.CharField(
         label=label,
         help_text=help_text,
@@ -177,7 +175,8 @@ class VersionForm(IdempotentForm):
             "để trống nếu không cần."
         ),
     )
-    valid_from = forms.DateField(input_formats=DATE_FORMATS, 
+    valid_from = forms.DateField(
+        input_formats=DATE_FORMATS,
         label=gettext_lazy("Dự kiến hiệu lực từ ngày"),
         required=False,
         widget=DATE_INPUT,
@@ -355,7 +354,8 @@ StepFormSet = forms.formset_factory(StepForm, extra=2, max_num=100, absolute_max
 
 
 class PublishForm(IdempotentForm):
-    valid_from = forms.DateField(input_formats=DATE_FORMATS, 
+    valid_from = forms.DateField(
+        input_formats=DATE_FORMATS,
         label=gettext_lazy("Hiệu lực từ ngày"),
         widget=DATE_INPUT,
         help_text=gettext_lazy(
@@ -373,7 +373,8 @@ class ReasonForm(IdempotentForm):
 
 
 class RetireForm(ReasonForm):
-    on = forms.DateField(input_formats=DATE_FORMATS, 
+    on = forms.DateField(
+        input_formats=DATE_FORMATS,
         label=gettext_lazy("Ngừng tiếp nhận hồ sơ từ ngày"),
         widget=DATE_INPUT,
     )
@@ -389,7 +390,8 @@ class ImportForm(forms.Form):
         ),
         widget=forms.ClearableFileInput(attrs={"accept": ".json,.xlsx"}),
     )
-    effective_from = forms.DateField(input_formats=DATE_FORMATS, 
+    effective_from = forms.DateField(
+        input_formats=DATE_FORMATS,
         label=gettext_lazy("Hiệu lực từ ngày"),
         required=False,
         widget=DATE_INPUT,
@@ -409,7 +411,9 @@ class ImportForm(forms.Form):
 
 
 class OverrideForm(IdempotentForm):
-    date = forms.DateField(input_formats=DATE_FORMATS, label=gettext_lazy("Ngày"), widget=DATE_INPUT)
+    date = forms.DateField(
+        input_formats=DATE_FORMATS, label=gettext_lazy("Ngày"), widget=DATE_INPUT
+    )
     is_working_day = forms.TypedChoiceField(
         label=gettext_lazy("Ngày này là"),
         choices=[("0", gettext_lazy("Ngày nghỉ")), ("1", gettext_lazy("Ngày làm việc"))],
@@ -454,8 +458,11 @@ class StaffSearchForm(forms.Form):
 class RoleFields(forms.Form):
     agency = forms.ChoiceField(label=gettext_lazy("Cơ quan, đơn vị"), choices=[])
     role = forms.ChoiceField(label=gettext_lazy("Vai trò"), choices=[])
-    valid_from = forms.DateField(input_formats=DATE_FORMATS, label=gettext_lazy("Từ ngày"), widget=DATE_INPUT)
-    valid_to = forms.DateField(input_formats=DATE_FORMATS, 
+    valid_from = forms.DateField(
+        input_formats=DATE_FORMATS, label=gettext_lazy("Từ ngày"), widget=DATE_INPUT
+    )
+    valid_to = forms.DateField(
+        input_formats=DATE_FORMATS,
         label=gettext_lazy("Đến ngày"),
         required=False,
         widget=DATE_INPUT,
@@ -523,7 +530,8 @@ class StaffCreateForm(IdempotentForm, RoleFields):
 
 
 class EndRoleForm(IdempotentForm):
-    valid_to = forms.DateField(input_formats=DATE_FORMATS, 
+    valid_to = forms.DateField(
+        input_formats=DATE_FORMATS,
         label=gettext_lazy("Ngày cuối cùng giữ vai trò"),
         widget=DATE_INPUT,
     )
@@ -534,9 +542,7 @@ class EndRoleForm(IdempotentForm):
 
 class AgencyFields(forms.Form):
     name = forms.CharField(label=gettext_lazy("Tên cơ quan, đơn vị"), max_length=300)
-    short_name = forms.CharField(
-        label=gettext_lazy("Tên viết tắt"), required=False, max_length=100
-    )
+    short_name = forms.CharField(label=gettext_lazy("Tên viết tắt"), required=False, max_length=100)
     kind = forms.ChoiceField(label=gettext_lazy("Loại"), choices=Agency.Kind.choices)
     level = forms.ChoiceField(label=gettext_lazy("Cấp"), choices=Agency.Level.choices)
     parent_code = forms.ChoiceField(
@@ -565,7 +571,8 @@ class AgencyCreateForm(IdempotentForm, AgencyFields):
         max_length=13,
         help_text=gettext_lazy("Ví dụ 000.00.12.H56."),
     )
-    valid_from = forms.DateField(input_formats=DATE_FORMATS, 
+    valid_from = forms.DateField(
+        input_formats=DATE_FORMATS,
         label=gettext_lazy("Hoạt động từ ngày"),
         required=False,
         widget=DATE_INPUT,
@@ -576,7 +583,8 @@ class AgencyCreateForm(IdempotentForm, AgencyFields):
 
 class AgencyEditForm(IdempotentForm, AgencyFields):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
-    effective_on = forms.DateField(input_formats=DATE_FORMATS, 
+    effective_on = forms.DateField(
+        input_formats=DATE_FORMATS,
         label=gettext_lazy("Tên mới có hiệu lực từ ngày"),
         required=False,
         widget=DATE_INPUT,
@@ -586,7 +594,9 @@ class AgencyEditForm(IdempotentForm, AgencyFields):
 
 class MergeForm(IdempotentForm):
     successor = forms.ChoiceField(label=gettext_lazy("Sáp nhập vào cơ quan"), choices=[])
-    effective_on = forms.DateField(input_formats=DATE_FORMATS, label=gettext_lazy("Hiệu lực từ ngày"), widget=DATE_INPUT)
+    effective_on = forms.DateField(
+        input_formats=DATE_FORMATS, label=gettext_lazy("Hiệu lực từ ngày"), widget=DATE_INPUT
+    )
     reason = forms.CharField(
         label=gettext_lazy("Căn cứ, lý do"),
         widget=forms.Textarea(attrs={"rows": 3}),

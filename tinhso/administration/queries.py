@@ -450,4 +450,3 @@ def agency_tree(agency_ids: set[int], *, include_retired: bool = False) -> list[
 
     visit(None, 0)
     return rows
-

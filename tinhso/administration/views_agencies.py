@@ -80,9 +80,9 @@ def _parents(user: Any, agency: Agency | None = None) -> list[Agency]:
         for candidate in managed_agencies(manageable_agency_ids(user))
         if agency is None or candidate.pk != agency.pk
     ]
-    if agency is not None and agency.parent is not None:
-        if all(candidate.pk != agency.parent_id for candidate in agencies):
-            agencies.insert(0, agency.parent)
+    parent = agency.parent if agency is not None else None
+    if parent is not None and all(candidate.pk != parent.pk for candidate in agencies):
+        agencies.insert(0, parent)
     return agencies
 
 
@@ -97,9 +97,7 @@ def agency_create(request: HttpRequest) -> HttpResponse:
         return page(request, "administration/agency_form.html", {"form": form, "agency": None})
     form = AgencyCreateForm(request.POST, parents=parents)
     if form.is_valid() and not provincial and not form.cleaned_data["parent_code"]:
-        form.add_error(
-            "parent_code", _("Chọn cơ quan cấp trên trong số các cơ quan bạn quản lý.")
-        )
+        form.add_error("parent_code", _("Chọn cơ quan cấp trên trong số các cơ quan bạn quản lý."))
     if not form.is_valid():
         return page(
             request,

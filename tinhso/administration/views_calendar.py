@@ -112,9 +112,7 @@ def override_set(request: HttpRequest) -> HttpResponse:
             show_domain_error(form, error)
         return _render(request, year, form, hours, failed=True)
     if done:
-        messages.success(
-            request, _("Đã lưu điều chỉnh ngày %(day)s.") % {"day": f"{day:%d/%m/%Y}"}
-        )
+        messages.success(request, _("Đã lưu điều chỉnh ngày %(day)s.") % {"day": f"{day:%d/%m/%Y}"})
     return redirect(url)
 
 

@@ -136,7 +136,11 @@ def version_detail(request: HttpRequest, code: str, number: int) -> HttpResponse
 def _formsets(
     data: Any = None, content: dict[str, Any] | None = None, more: dict[str, int] | None = None
 ) -> dict[str, forms.BaseFormSet[Any]]:
-    classes = {"components": ComponentFormSet, "fees": FeeFormSet, "steps": StepFormSet}
+    classes: dict[str, type[forms.BaseFormSet[Any]]] = {
+        "components": ComponentFormSet,
+        "fees": FeeFormSet,
+        "steps": StepFormSet,
+    }
     initial: dict[str, list[dict[str, Any]]] = {"components": [], "fees": [], "steps": []}
     if content is not None:
         initial = {
@@ -208,9 +212,7 @@ def _section_errors(
         "code": "procedure_code",
     }
     if general:
-        show_domain_error(
-            form, type(error)(error.detail, errors=general), aliases=aliases
-        )
+        show_domain_error(form, type(error)(error.detail, errors=general), aliases=aliases)
 
 
 def _summary_errors(
@@ -264,7 +266,9 @@ def _draft_page(
         form.errors.clear()
         return _render_draft(request, procedure, source, form, formsets, {}, failed=False)
     valid = form.is_valid()
-    valid = all([formset.is_valid() for formset in formsets.values()]) and valid
+    # Every formset is validated (no short cut) so that all their errors show at once.
+    formsets_valid = [formset.is_valid() for formset in formsets.values()]
+    valid = all(formsets_valid) and valid
     sections: dict[str, str] = {}
     if not valid:
         return _render_draft(request, procedure, source, form, formsets, sections, failed=True)
@@ -279,9 +283,7 @@ def _draft_page(
         code, national = procedure.code, procedure.national_code
 
     def draft() -> str:
-        version = create_version(
-            actor=user, procedure_code=code, national_code=national, data=data
-        )
+        version = create_version(actor=user, procedure_code=code, national_code=national, data=data)
         return version_url(version)
 
     try:

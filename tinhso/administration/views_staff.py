@@ -49,7 +49,9 @@ def role_choices(user: User) -> list[tuple[str, str]]:
     administrator cannot create provincial administrators."""
     if is_provincial_administrator(user):
         return list(Role.choices)
-    return [(value, label) for value, label in Role.choices if value != Role.PROVINCIAL_ADMINISTRATOR]
+    return [
+        (value, label) for value, label in Role.choices if value != Role.PROVINCIAL_ADMINISTRATOR
+    ]
 
 
 def _staff(agency_ids: set[int], username: str) -> User:
@@ -84,9 +86,7 @@ def staff_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _assign(
-    actor: User, member: User, data: dict[str, Any]
-) -> None:
+def _assign(actor: User, member: User, data: dict[str, Any]) -> None:
     """Assign the role and, when an end date is given, end it on that day (one transaction)."""
     agency = get_agency_for(actor, data["agency"], for_write=True)
     with transaction.atomic():
@@ -99,7 +99,11 @@ def _assign(
         )
         if data.get("valid_to"):
             revoke_role(
-                actor=actor, user=member, agency=agency, role=data["role"], valid_to=data["valid_to"]
+                actor=actor,
+                user=member,
+                agency=agency,
+                role=data["role"],
+                valid_to=data["valid_to"],
             )
 
 
@@ -108,11 +112,13 @@ def _assign(
 def staff_create(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     agencies = managed_agencies(manageable_agency_ids(user))
-    options = {"agencies": agencies, "roles": role_choices(user)}
+    roles = role_choices(user)
     if request.method != "POST":
-        form = StaffCreateForm(initial=with_key({"valid_from": today()}), **options)
+        form = StaffCreateForm(
+            initial=with_key({"valid_from": today()}), agencies=agencies, roles=roles
+        )
         return page(request, "administration/staff_form.html", {"form": form})
-    form = StaffCreateForm(request.POST, **options)
+    form = StaffCreateForm(request.POST, agencies=agencies, roles=roles)
     if not form.is_valid():
         return page(request, "administration/staff_form.html", {"form": form}, failed=True)
     data = form.cleaned_data
@@ -212,7 +218,7 @@ def role_end(request: HttpRequest, username: str, assignment: int) -> HttpRespon
     if not form.is_valid():
         for errors in form.errors.values():
             for message in errors:
-                messages.error(request, message)
+                messages.error(request, str(message))
         return redirect(staff_url(member.username))
     end: dt.date = form.cleaned_data["valid_to"]
     if end < open_assignment.valid_from:

@@ -66,9 +66,7 @@ def test_a_file_with_errors_imports_nothing(signed_in, provincial_administrator,
     )
     assert response.status_code == 422
     assert "Tệp JSON không hợp lệ" in response.context["file_errors"][0]
-    response = client.post(
-        "/quan-ly/thu-tuc/nhap/", {"file": SimpleUploadedFile("a.csv", b"x,y")}
-    )
+    response = client.post("/quan-ly/thu-tuc/nhap/", {"file": SimpleUploadedFile("a.csv", b"x,y")})
     assert response.status_code == 422
     assert response.context["form"].errors["file"] == ["Chỉ nhận tệp .json hoặc .xlsx."]
     assert client.post("/quan-ly/thu-tuc/nhap/", {}).status_code == 422

@@ -154,9 +154,7 @@ def test_an_invalid_json_schema_is_refused_by_the_service(
 SCHEMA_WITHOUT_FIELD = {"type": "object", "properties": {"full_name": {"type": "string"}}}
 
 
-def test_steps_exceeding_the_legal_time_are_refused(
-    signed_in, provincial_administrator, published
-):
+def test_steps_exceeding_the_legal_time_are_refused(signed_in, provincial_administrator, published):
     client = signed_in(provincial_administrator)
     data = draft_post_data(client.get(EDIT_URL))
     data["steps-3-allotted_hours"] = "30"  # 4 + 45 + 30 = 79 h > 75 h
