@@ -10,6 +10,7 @@ import pytest
 from tinhso.administration.tests.conftest import PROCEDURE_CODE, SCHEMA
 from tinhso.calendar.services import day_info
 from tinhso.catalog.models import ProcedureVersion
+from tinhso.catalog.transfer import export_json
 from tinhso.identity.models import RoleAssignment
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -80,3 +81,60 @@ def test_a_provincial_administrator_edits_publishes_and_configures(
     assert RoleAssignment.objects.filter(
         user=specialist, role="clerk", agency__code="000.00.04.H99", valid_to__isnull=True
     ).exists()
+
+
+def test_the_other_administration_pages_pass_the_quality_gate(
+    browser_session, provincial_administrator, agency_administrator, published
+):
+    visitor = browser_session("quantri")
+    page = visitor.page
+    visitor.sign_in(provincial_administrator.username)
+    for path, name in [
+        ("/quan-ly/co-quan/", "agencies"),
+        ("/quan-ly/co-quan/moi/", "agency-create"),
+        ("/quan-ly/co-quan/000.00.08.H99/", "agency-edit"),
+        ("/quan-ly/can-bo/moi/", "staff-create"),
+        ("/quan-ly/thu-tuc/moi/", "procedure-create"),
+        (f"/quan-ly/thu-tuc/{PROCEDURE_CODE}/phien-ban/1/", "version"),
+        (f"/quan-ly/thu-tuc/{PROCEDURE_CODE}/phien-ban/1/rut-cong-bo/", "unpublish"),
+        (f"/quan-ly/thu-tuc/{PROCEDURE_CODE}/ngung/", "retire"),
+        ("/quan-ly/thu-tuc/nhap/", "import"),
+    ]:
+        visitor.goto(path)
+        visitor.check(name)
+
+    visitor.goto("/quan-ly/can-bo/moi/")
+    page.get_by_role("button", name="Tạo tài khoản").click()
+    visitor.check("staff-create-errors")
+    assert page.title().startswith("Lỗi: ")
+
+    visitor.goto("/quan-ly/co-quan/000.00.08.H99/sap-nhap/")
+    visitor.check("merge")
+    page.get_by_label("Sáp nhập vào cơ quan").select_option("000.00.04.H99")
+    page.get_by_label("Căn cứ, lý do").fill("Nghị quyết số 1/NQ-HĐND")
+    page.get_by_role("button", name="Tiếp tục").click()
+    visitor.check("merge-confirm")
+
+    visitor.goto("/quan-ly/thu-tuc/nhap/")
+    page.get_by_label("Tệp danh mục (JSON hoặc XLSX)").set_input_files(
+        files=[
+            {
+                "name": "danh-muc.json",
+                "mimeType": "application/json",
+                "buffer": export_json().encode(),
+            }
+        ]
+    )
+    page.get_by_role("button", name="Kiểm tra tệp").click()
+    visitor.check("import-report")
+    assert page.get_by_role("heading", level=1).inner_text() == "Khác biệt trước khi nhập"
+
+    other = browser_session("quantri-co-quan")
+    other.sign_in(agency_administrator.username)
+    other.goto("/quan-ly/")
+    other.check("agency-admin-index")
+    other.goto("/quan-ly/lich/")
+    other.check("forbidden")
+    assert other.page.get_by_role("heading", level=1).inner_text() == (
+        "Bạn không có quyền xem trang này"
+    )
