@@ -9,15 +9,19 @@ validation records nothing, so the corrected form can be sent again with the sam
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 from collections.abc import Callable
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from tinhso.administration.models import FormSubmission
 from tinhso.identity.models import User
 
 KEY_FIELD = "idempotency_key"
+# A form left open longer than this and sent again is treated as new (and old keys are pruned).
+KEY_LIFETIME = dt.timedelta(days=30)
 
 
 def new_key() -> str:
@@ -49,6 +53,9 @@ def run_once(user: User, key: str, action: Callable[[], str]) -> tuple[str, bool
         return done, False
     try:
         with transaction.atomic():
+            FormSubmission.objects.filter(
+                user=user, created_at__lt=timezone.now() - KEY_LIFETIME
+            ).delete()
             submission = FormSubmission.objects.create(user=user, key=key, result_url="")
             url = action()
             FormSubmission.objects.filter(pk=submission.pk).update(result_url=url[:500])

@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -24,6 +25,7 @@ from tinhso.catalog.transfer import MAX_FILE_BYTES, import_catalog, parse_catalo
 from tinhso.lib.errors import DomainError
 
 FORMATS = {"json": "json", "xlsx": "xlsx"}
+PENDING_LIFETIME = dt.timedelta(days=1)
 
 
 def _options(request: HttpRequest) -> dict[str, Any]:
@@ -70,6 +72,8 @@ def catalogue_import(request: HttpRequest) -> HttpResponse:
     if upload.size > MAX_FILE_BYTES:
         form.add_error("file", _("Tệp quá lớn (tối đa 50 MB)."))
         return page(request, "administration/import.html", {"form": form}, failed=True)
+    # Files uploaded but never confirmed are not kept beyond a day.
+    PendingImport.objects.filter(created_at__lt=timezone.now() - PENDING_LIFETIME).delete()
     pending = PendingImport.objects.create(
         user=user,
         token=idempotency.new_key(),
@@ -103,7 +107,11 @@ def catalogue_import(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["POST"])
 def catalogue_import_confirm(request: HttpRequest, token: str) -> HttpResponse:
     user = signed_in_user(request)
-    pending = PendingImport.objects.filter(user=user, token=token).first()
+    pending = (
+        PendingImport.objects.filter(user=user, token=token)
+        .filter(created_at__gte=timezone.now() - PENDING_LIFETIME)
+        .first()
+    )
     done_url = idempotency.previous_result(user, token)
     if pending is None:
         if done_url is not None:
