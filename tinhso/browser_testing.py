@@ -133,10 +133,12 @@ class Visitor:
         assert not problems, f"{name} ({self.page.url}):\n" + "\n".join(problems)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def _playwright_browser() -> Iterator[Any]:
     # Playwright's sync API runs an event loop in this thread; Django's ORM, called by the test
     # body between page actions, must be allowed to run here (the live server has its own thread).
+    # One browser per test module, not per session: the loop stops when the module is done, so
+    # later tests that call asyncio.run() (tinhso/bench) still can.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     from playwright.sync_api import sync_playwright
 
