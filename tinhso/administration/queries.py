@@ -4,6 +4,7 @@ queries per page is fixed (lists are paginated, details prefetched)."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -237,6 +238,9 @@ class VersionView:
     legal_hours: Decimal
     process_hours: Decimal
     steps: list[dict[str, Any]] = field(default_factory=list)
+    fees: list[dict[str, Any]] = field(default_factory=list)
+    schema_json: str = ""
+    ui_json: str = ""
 
 
 def version_view(version: ProcedureVersion) -> VersionView:
@@ -255,6 +259,12 @@ def version_view(version: ProcedureVersion) -> VersionView:
             }
             for item in content["process_steps"]
         ],
+        fees=[
+            {**fee, "amount_text": f"{fee['amount']:,}".replace(",", ".")}
+            for fee in content["fees"]
+        ],
+        schema_json=json.dumps(content["form_schema"], ensure_ascii=False, indent=2),
+        ui_json=json.dumps(content["form_ui"], ensure_ascii=False, indent=2),
     )
 
 

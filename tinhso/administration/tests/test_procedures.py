@@ -76,6 +76,8 @@ def test_the_procedure_and_version_pages_show_versions_and_process(
     assert response.context["view"].process_hours == 75
     assert response.context["view"].legal_hours == 75
     assert "Tra cứu" in page and "liên thông" in page
+    assert "200.000 đồng" in page
+    assert "&quot;required&quot;: [" in page
     missing = client.get(reverse("administration:version", args=[PROCEDURE_CODE, 9]))
     assert missing.status_code == 404
     assert client.get("/quan-ly/thu-tuc/9.999999/").status_code == 404
