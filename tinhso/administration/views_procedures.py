@@ -269,7 +269,11 @@ def _draft_page(
     # Every formset is validated (no short cut) so that all their errors show at once.
     formsets_valid = [formset.is_valid() for formset in formsets.values()]
     valid = all(formsets_valid) and valid
-    sections: dict[str, str] = {}
+    sections: dict[str, str] = {
+        prefix: " ".join(formset.non_form_errors())
+        for prefix, formset in formsets.items()
+        if formset.non_form_errors()
+    }
     if not valid:
         return _render_draft(request, procedure, source, form, formsets, sections, failed=True)
     rows = {prefix: _rows(formset) for prefix, formset in formsets.items()}

@@ -301,3 +301,14 @@ def test_a_new_procedure_can_be_drafted(signed_in, provincial_administrator, pro
     response = client.post(url, data)
     assert response.status_code == 422
     assert "không hợp lệ" in response.context["form"].errors["procedure_code"][0]
+
+
+def test_a_tampered_form_gives_a_message_not_a_500(signed_in, provincial_administrator, published):
+    client = signed_in(provincial_administrator)
+    data = draft_post_data(client.get(EDIT_URL))
+    del data["steps-TOTAL_FORMS"]
+    response = client.post(EDIT_URL, data)
+    assert response.status_code == 422
+    assert "steps" in response.context["sections"]
+    assert 'href="#id_section_steps"' in response.content.decode()
+    assert versions() == [(1, "published")]
