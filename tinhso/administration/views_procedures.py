@@ -270,7 +270,7 @@ def _draft_page(
     formsets_valid = [formset.is_valid() for formset in formsets.values()]
     valid = all(formsets_valid) and valid
     sections: dict[str, str] = {
-        prefix: " ".join(formset.non_form_errors())
+        prefix: " ".join(str(message) for message in formset.non_form_errors())
         for prefix, formset in formsets.items()
         if formset.non_form_errors()
     }
