@@ -10,19 +10,19 @@ from django.test import Client
 
 from tinhso.attachments.models import StoredDocument
 from tinhso.attachments.tests.factories import pdf_bytes
-from tinhso.catalog.models import ProcedureVersion
 from tinhso.dossiers import services
 from tinhso.dossiers.models import Channel, Dossier, ReturnMethod, Status
 from tinhso.dossiers.tests.conftest import procedure  # noqa: F401 (fixture)
 from tinhso.identity.models import User
 
-pytestmark = pytest.mark.django_db
+# The published procedure of the dossier tests, received at the centre and the department.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("procedure")]
 
 CODE = "2.001417.000.00.04.H99"
 CENTRE = "000.00.02.H99"
 GOOD_ID = "082090001234"
 DESK = "/lam-viec/tiep-nhan/"
-PASSWORD = "Mat-khau-thu-nghiem-2026"  # noqa: S105
+PASSWORD = "Mat-khau-thu-nghiem-2026"
 
 
 def signed_in(user: Any) -> Client:
@@ -87,9 +87,7 @@ def test_anonymous_visitors_are_sent_to_sign_in(province: Any) -> None:
 
 
 @pytest.mark.parametrize("persona", ["citizen", "specialist", "other_agency_officer"])
-def test_only_one_stop_officers_use_the_desk(
-    request: pytest.FixtureRequest, procedure: ProcedureVersion, persona: str
-) -> None:
+def test_only_one_stop_officers_use_the_desk(request: pytest.FixtureRequest, persona: str) -> None:
     client = signed_in(request.getfixturevalue(persona))
     assert client.get(DESK).status_code == 403
     response = client.post(f"{DESK}bat-dau/", {"agency": CENTRE, "procedure": CODE})
@@ -97,9 +95,7 @@ def test_only_one_stop_officers_use_the_desk(
     assert Dossier.objects.count() == 0
 
 
-def test_an_officer_of_another_desk_cannot_receive_for_the_centre(
-    procedure: ProcedureVersion, province: dict[str, Any]
-) -> None:
+def test_an_officer_of_another_desk_cannot_receive_for_the_centre(province: dict[str, Any]) -> None:
     from tinhso.identity.services import assign_role, create_user
 
     justice_desk = create_user(
@@ -133,9 +129,7 @@ def test_an_officer_of_another_desk_cannot_receive_for_the_centre(
     assert Dossier.objects.count() == 0
 
 
-def test_a_draft_is_bound_to_the_session_that_opened_it(
-    procedure: ProcedureVersion, one_stop_officer: Any
-) -> None:
+def test_a_draft_is_bound_to_the_session_that_opened_it(one_stop_officer: Any) -> None:
     key = start(signed_in(one_stop_officer))
     other = signed_in(one_stop_officer)  # another browser of the same officer
     response = other.get(f"{DESK}{key}/nguoi-nop/")
@@ -146,7 +140,7 @@ def test_a_draft_is_bound_to_the_session_that_opened_it(
 # --- step 1: the procedure --------------------------------------------------------------------
 
 
-def test_the_search_ignores_diacritics(procedure: ProcedureVersion, one_stop_officer: Any) -> None:
+def test_the_search_ignores_diacritics(one_stop_officer: Any) -> None:
     client = signed_in(one_stop_officer)
     page = client.get(DESK)
     assert page.status_code == 200
@@ -161,7 +155,7 @@ def test_the_search_ignores_diacritics(procedure: ProcedureVersion, one_stop_off
 
 
 def test_starting_an_unknown_procedure_is_an_error_on_the_search_page(
-    procedure: ProcedureVersion, one_stop_officer: Any
+    one_stop_officer: Any,
 ) -> None:
     client = signed_in(one_stop_officer)
     response = client.post(f"{DESK}bat-dau/", {"agency": CENTRE, "procedure": "9.999"})
@@ -175,7 +169,7 @@ def test_starting_an_unknown_procedure_is_an_error_on_the_search_page(
 
 
 def test_bad_applicant_and_e_form_show_every_error_and_keep_the_values(
-    procedure: ProcedureVersion, one_stop_officer: Any
+    one_stop_officer: Any,
 ) -> None:
     client = signed_in(one_stop_officer)
     key = start(client)
@@ -203,9 +197,7 @@ def test_bad_applicant_and_e_form_show_every_error_and_keep_the_values(
     assert Dossier.objects.count() == 0
 
 
-def test_a_missing_name_and_id_are_reported_once_each(
-    procedure: ProcedureVersion, one_stop_officer: Any
-) -> None:
+def test_a_missing_name_and_id_are_reported_once_each(one_stop_officer: Any) -> None:
     client = signed_in(one_stop_officer)
     key = start(client)
     response = client.post(f"{DESK}{key}/nguoi-nop/", applicant_data(name="", id_number=""))
@@ -215,9 +207,7 @@ def test_a_missing_name_and_id_are_reported_once_each(
     assert html.count("Nhập số định danh cá nhân hoặc mã số thuế.") == 2
 
 
-def test_an_organisation_needs_a_valid_tax_code(
-    procedure: ProcedureVersion, one_stop_officer: Any
-) -> None:
+def test_an_organisation_needs_a_valid_tax_code(one_stop_officer: Any) -> None:
     client = signed_in(one_stop_officer)
     key = start(client)
     response = client.post(
@@ -228,9 +218,7 @@ def test_an_organisation_needs_a_valid_tax_code(
     assert "Mã số thuế sai chữ số kiểm tra." in response.content.decode()
 
 
-def test_step_three_needs_the_applicant_first(
-    procedure: ProcedureVersion, one_stop_officer: Any
-) -> None:
+def test_step_three_needs_the_applicant_first(one_stop_officer: Any) -> None:
     client = signed_in(one_stop_officer)
     key = start(client)
     response = client.get(f"{DESK}{key}/thanh-phan/")
@@ -241,9 +229,7 @@ def test_step_three_needs_the_applicant_first(
 # --- step 3: components, scans and reception --------------------------------------------------
 
 
-def test_receive_with_a_scan_then_the_confirmation_and_the_receipt(
-    procedure: ProcedureVersion, one_stop_officer: Any
-) -> None:
+def test_receive_with_a_scan_then_the_confirmation_and_the_receipt(one_stop_officer: Any) -> None:
     client = signed_in(one_stop_officer)
     key = through_applicant(client)
     page = client.get(f"{DESK}{key}/thanh-phan/")
@@ -286,9 +272,7 @@ def test_receive_with_a_scan_then_the_confirmation_and_the_receipt(
     assert receipt.content.startswith(b"%PDF")
 
 
-def test_paper_tick_alone_receives_without_scans(
-    procedure: ProcedureVersion, one_stop_officer: Any
-) -> None:
+def test_paper_tick_alone_receives_without_scans(one_stop_officer: Any) -> None:
     client = signed_in(one_stop_officer)
     key = through_applicant(client)
     response = client.post(
@@ -301,7 +285,7 @@ def test_paper_tick_alone_receives_without_scans(
 
 
 def test_a_missing_required_component_keeps_the_scan_uploaded_with_it(
-    procedure: ProcedureVersion, one_stop_officer: Any
+    one_stop_officer: Any,
 ) -> None:
     client = signed_in(one_stop_officer)
     key = through_applicant(client)
@@ -335,9 +319,7 @@ def test_a_missing_required_component_keeps_the_scan_uploaded_with_it(
     ]
 
 
-def test_a_file_that_is_not_a_scan_is_refused_next_to_its_field(
-    procedure: ProcedureVersion, one_stop_officer: Any
-) -> None:
+def test_a_file_that_is_not_a_scan_is_refused_next_to_its_field(one_stop_officer: Any) -> None:
     client = signed_in(one_stop_officer)
     key = through_applicant(client)
     bad = SimpleUploadedFile("to-khai.pdf", b"just text, not a PDF", content_type="application/pdf")
@@ -354,7 +336,7 @@ def test_a_file_that_is_not_a_scan_is_refused_next_to_its_field(
 
 
 def test_saving_scans_only_does_not_receive_and_a_scan_can_be_removed(
-    procedure: ProcedureVersion, one_stop_officer: Any
+    one_stop_officer: Any,
 ) -> None:
     client = signed_in(one_stop_officer)
     key = through_applicant(client)
@@ -375,9 +357,7 @@ def test_saving_scans_only_does_not_receive_and_a_scan_can_be_removed(
     assert Dossier.objects.count() == 0
 
 
-def test_changing_the_id_number_drops_the_scans_of_the_old_one(
-    procedure: ProcedureVersion, one_stop_officer: Any
-) -> None:
+def test_changing_the_id_number_drops_the_scans_of_the_old_one(one_stop_officer: Any) -> None:
     client = signed_in(one_stop_officer)
     key = through_applicant(client)
     client.post(f"{DESK}{key}/thanh-phan/", documents_data(key, action="upload", c0_scan=scan()))
@@ -390,9 +370,7 @@ def test_changing_the_id_number_drops_the_scans_of_the_old_one(
     assert "c0_keep" not in page
 
 
-def test_a_double_submission_receives_one_dossier(
-    procedure: ProcedureVersion, one_stop_officer: Any
-) -> None:
+def test_a_double_submission_receives_one_dossier(one_stop_officer: Any) -> None:
     client = signed_in(one_stop_officer)
     key = through_applicant(client)
     data = documents_data(key, c0_received="on")
@@ -416,9 +394,7 @@ def test_a_double_submission_receives_one_dossier(
     assert Dossier.objects.count() == 1
 
 
-def test_the_service_returns_the_first_dossier_for_a_repeated_key(
-    procedure: ProcedureVersion, one_stop_officer: Any
-) -> None:
+def test_the_service_returns_the_first_dossier_for_a_repeated_key(one_stop_officer: Any) -> None:
     def receive() -> Dossier:
         return services.receive_in_person(
             actor=one_stop_officer,
@@ -437,9 +413,7 @@ def test_the_service_returns_the_first_dossier_for_a_repeated_key(
     assert first.forms.count() == 1  # one receipt
 
 
-def test_the_wrong_idempotency_key_is_refused(
-    procedure: ProcedureVersion, one_stop_officer: Any
-) -> None:
+def test_the_wrong_idempotency_key_is_refused(one_stop_officer: Any) -> None:
     client = signed_in(one_stop_officer)
     key = through_applicant(client)
     response = client.post(
@@ -450,9 +424,7 @@ def test_the_wrong_idempotency_key_is_refused(
     assert Dossier.objects.count() == 0
 
 
-def test_an_unknown_return_method_is_an_error_at_its_field(
-    procedure: ProcedureVersion, one_stop_officer: Any
-) -> None:
+def test_an_unknown_return_method_is_an_error_at_its_field(one_stop_officer: Any) -> None:
     client = signed_in(one_stop_officer)
     key = through_applicant(client)
     response = client.post(
@@ -480,7 +452,7 @@ def _received(officer: Any) -> Dossier:
 
 
 def test_the_confirmation_and_receipt_of_another_agency_are_not_found(
-    procedure: ProcedureVersion, one_stop_officer: Any, other_agency_officer: Any
+    one_stop_officer: Any, other_agency_officer: Any
 ) -> None:
     dossier = _received(one_stop_officer)
     client = signed_in(other_agency_officer)
@@ -489,9 +461,7 @@ def test_the_confirmation_and_receipt_of_another_agency_are_not_found(
     assert client.get(f"{DESK}ho-so/KHONG-CO/").status_code == 404
 
 
-def test_citizens_do_not_reach_the_confirmation(
-    procedure: ProcedureVersion, one_stop_officer: Any, citizen: User
-) -> None:
+def test_citizens_do_not_reach_the_confirmation(one_stop_officer: Any, citizen: User) -> None:
     dossier = _received(one_stop_officer)
     client = signed_in(citizen)
     assert client.get(f"{DESK}ho-so/{dossier.code}/").status_code == 403
