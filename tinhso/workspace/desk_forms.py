@@ -76,15 +76,48 @@ def _set_choices(form_field: forms.Field, choices: list[tuple[str, str]]) -> Non
     form_field.choices = choices
 
 
+class LenientRequiredMixin:
+    """A field shown as required whose emptiness is judged by the service (its message is the
+    one the officer sees), not by Django."""
+
+    empty_values: Any
+
+    def validate(self, value: Any) -> None:
+        if value in self.empty_values:
+            return
+        super().validate(value)  # type: ignore[misc]
+
+
+class EFormCharField(LenientRequiredMixin, forms.CharField):
+    pass
+
+
+class EFormChoiceField(LenientRequiredMixin, forms.ChoiceField):
+    pass
+
+
+class PeriodIntegerField(LenientRequiredMixin, forms.IntegerField):
+    """Required or not depending on the period chosen (checked in ``DashboardForm.clean``)."""
+
+
+class PeriodChoiceField(LenientRequiredMixin, forms.TypedChoiceField):
+    pass
+
+
+class PeriodDateField(LenientRequiredMixin, forms.DateField):
+    pass
+
+
 # --- step 1: the procedure ----------------------------------------------------------------------
 
 
 class ProcedureSearchForm(DeskForm):
-    q = forms.CharField(
+    # Shown without "(không bắt buộc)": an empty search lists every procedure of the desk.
+    q = EFormCharField(
         label=_("Tên hoặc mã thủ tục"),
         help_text=_("Gõ có dấu hay không dấu đều được, ví dụ: ly lich tu phap."),
-        required=False,
         max_length=200,
+        error_messages={"max_length": _("Từ khoá dài quá 200 ký tự.")},
     )
     agency = forms.ChoiceField(label=_("Tiếp nhận cho cơ quan"), required=False)
 
@@ -108,26 +141,6 @@ class StartForm(DeskForm):
 
 
 # --- step 2: the applicant and the e-form -------------------------------------------------------
-
-
-class LenientRequiredMixin:
-    """A field shown as required whose emptiness is judged by the service (its message is the
-    one the officer sees), not by Django."""
-
-    empty_values: Any
-
-    def validate(self, value: Any) -> None:
-        if value in self.empty_values:
-            return
-        super().validate(value)  # type: ignore[misc]
-
-
-class EFormCharField(LenientRequiredMixin, forms.CharField):
-    pass
-
-
-class EFormChoiceField(LenientRequiredMixin, forms.ChoiceField):
-    pass
 
 
 @dataclass
@@ -655,13 +668,15 @@ class DashboardForm(forms.Form):
         label=_("Kỳ báo cáo"),
         choices=PERIODS,
         widget=forms.RadioSelect,
-        error_messages={"invalid_choice": _("Chọn kỳ báo cáo: tháng, quý, năm hoặc tự chọn.")},
+        error_messages={
+            "required": _("Chọn kỳ báo cáo."),
+            "invalid_choice": _("Chọn kỳ báo cáo: tháng, quý, năm hoặc tự chọn."),
+        },
     )
-    year = forms.IntegerField(
+    year = PeriodIntegerField(
         label=_("Năm"),
         min_value=2000,
         max_value=2100,
-        required=False,
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
         error_messages={
             "invalid": _("Năm phải là một số, ví dụ 2026."),
@@ -669,30 +684,26 @@ class DashboardForm(forms.Form):
             "max_value": _("Năm từ 2000 đến 2100."),
         },
     )
-    month = forms.TypedChoiceField(
+    month = PeriodChoiceField(
         label=_("Tháng"),
         choices=[(m, _("Tháng %(month)s") % {"month": m}) for m in range(1, 13)],
         coerce=int,
-        required=False,
         error_messages={"invalid_choice": _("Tháng từ 1 đến 12.")},
     )
-    quarter = forms.TypedChoiceField(
+    quarter = PeriodChoiceField(
         label=_("Quý"),
         choices=[(q, _("Quý %(quarter)s") % {"quarter": q}) for q in range(1, 5)],
         coerce=int,
-        required=False,
         error_messages={"invalid_choice": _("Quý từ 1 đến 4.")},
     )
-    date_from = forms.DateField(
+    date_from = PeriodDateField(
         label=_("Từ ngày"),
-        required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         input_formats=["%Y-%m-%d", "%d/%m/%Y"],
         error_messages={"invalid": _("Ngày chưa đúng, ví dụ 2026-01-31 hoặc 31/01/2026.")},
     )
-    date_to = forms.DateField(
+    date_to = PeriodDateField(
         label=_("Đến ngày"),
-        required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         input_formats=["%Y-%m-%d", "%d/%m/%Y"],
         error_messages={"invalid": _("Ngày chưa đúng, ví dụ 2026-01-31 hoặc 31/01/2026.")},

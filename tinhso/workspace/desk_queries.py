@@ -60,6 +60,11 @@ class ProcedureEntry:
     online_mode: str
 
 
+def money(amount: int) -> str:
+    """Đồng with dots between thousands, as Vietnamese forms print them: 200.000."""
+    return f"{amount:,}".replace(",", ".")
+
+
 def _processing_time(version: ProcedureVersion) -> str:
     amount = f"{version.processing_time.normalize():f}".replace(".", ",")
     return f"{amount} {version.get_processing_time_unit_display().lower()}"
@@ -103,7 +108,7 @@ class ProcedureSheet:
     agency_code: str
     agency_name: str
     processing_time: str
-    fee_total: int
+    fee_total: str
     components: list[ComponentEntry]
     form_schema: dict[str, Any]
     form_ui: dict[str, Any]
@@ -124,7 +129,7 @@ def procedure_sheet(procedure_code: str, agency_code: str) -> ProcedureSheet:
         agency_code=agency.code,
         agency_name=agency.name,
         processing_time=_processing_time(version),
-        fee_total=int(first_fee.amount) if first_fee else 0,
+        fee_total=money(int(first_fee.amount)) if first_fee and first_fee.amount else "",
         components=[
             ComponentEntry(
                 code=c.code,
@@ -183,7 +188,7 @@ class Confirmation:
     due_at: dt.datetime | None
     return_method: str
     channel: str
-    fee_total: int
+    fee_total: str
     document_count: int
     has_receipt: bool
 
@@ -200,7 +205,7 @@ def confirmation(user: Any, code: str) -> Confirmation:
         due_at=dossier.due_at,
         return_method=ReturnMethod(dossier.return_method).label,
         channel=dossier.get_channel_display(),
-        fee_total=dossier.fee_total,
+        fee_total=money(dossier.fee_total) if dossier.fee_total else "",
         document_count=dossier.documents.count(),
         has_receipt=dossier.forms.filter(kind=FormKind.RECEIPT).exists(),
     )

@@ -438,7 +438,6 @@ def _receive(
             failure = exc
         else:
             _drop_draft(request, key)
-            messages.success(request, _("Đã tiếp nhận hồ sơ %(code)s.") % {"code": dossier.code})
             return redirect("workspace:desk_received", code=dossier.code)
 
     # Show the page again with what was typed and every scan kept so far.
