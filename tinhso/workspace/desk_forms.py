@@ -24,7 +24,14 @@ from django.utils.translation import gettext_lazy as _
 from tinhso.dossiers.models import ApplicantKind, Channel, ReturnMethod
 from tinhso.dossiers.services import Applicant
 from tinhso.lib.errors import DomainError
-from tinhso.workspace.desk_queries import AgencyChoice, ComponentEntry, ScanEntry
+from tinhso.workspace.desk_queries import (
+    APPLICANT_KINDS,
+    CHANNELS,
+    RETURN_METHODS,
+    AgencyChoice,
+    ComponentEntry,
+    ScanEntry,
+)
 
 ACCEPTED_SCANS = ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
 MAX_EFORM_DEPTH = 4
@@ -348,10 +355,7 @@ class ApplicantForm(DeskForm):
 
     kind = forms.ChoiceField(
         label=_("Người nộp là"),
-        choices=[
-            (ApplicantKind.CITIZEN, _("Cá nhân")),
-            (ApplicantKind.ORGANISATION, _("Tổ chức, doanh nghiệp")),
-        ],
+        choices=list(APPLICANT_KINDS.items()),
         widget=forms.RadioSelect,
         initial=ApplicantKind.CITIZEN,
         error_messages={"required": _("Chọn người nộp là cá nhân hay tổ chức.")},
@@ -535,10 +539,7 @@ class DocumentsForm(DeskForm):
     idempotency_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=100)
     channel = forms.TypedChoiceField(
         label=_("Hồ sơ đến qua"),
-        choices=[
-            (Channel.DIRECT, _("Nộp trực tiếp tại quầy")),
-            (Channel.POST, _("Gửi qua bưu chính công ích")),
-        ],
+        choices=[(channel, CHANNELS[channel]) for channel in (Channel.DIRECT, Channel.POST)],
         coerce=int,
         widget=forms.RadioSelect,
         initial=Channel.DIRECT,
@@ -546,11 +547,7 @@ class DocumentsForm(DeskForm):
     )
     return_method = forms.ChoiceField(
         label=_("Hình thức nhận kết quả"),
-        choices=[
-            (ReturnMethod.DESK, _("Nhận tại Bộ phận Một cửa")),
-            (ReturnMethod.POST, _("Nhận qua bưu chính công ích")),
-            (ReturnMethod.ONLINE, _("Nhận trực tuyến")),
-        ],
+        choices=list(RETURN_METHODS.items()),
         widget=forms.RadioSelect,
         initial=ReturnMethod.DESK,
         error_messages={"required": _("Chọn hình thức nhận kết quả.")},

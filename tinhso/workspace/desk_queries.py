@@ -9,12 +9,13 @@ from typing import Any
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from tinhso.attachments.models import StoredDocument
 from tinhso.catalog.models import ProcedureVersion
 from tinhso.catalog.services import open_version_for_submission, search_procedures
 from tinhso.dossiers.access import get_dossier_for, received_by_my_agencies, work_agency_ids
-from tinhso.dossiers.models import Dossier, IssuedForm, ReturnMethod
+from tinhso.dossiers.models import ApplicantKind, Channel, Dossier, IssuedForm, ReturnMethod
 from tinhso.dossiers.standard_forms import form_pdf
 from tinhso.dossiers.statistics import Row, dossier_statistics
 from tinhso.identity.access import active_assignments, is_provincial_administrator
@@ -25,6 +26,22 @@ from tinhso.printing.schemas import MAX_REGISTER_ROWS
 from tinhso.printing.services import FormKind
 
 MAX_SEARCH_RESULTS = 30
+
+# The words the desk pages use (translatable; the models' labels are not).
+APPLICANT_KINDS = {
+    ApplicantKind.CITIZEN: _("Cá nhân"),
+    ApplicantKind.ORGANISATION: _("Tổ chức, doanh nghiệp"),
+}
+CHANNELS = {
+    Channel.DIRECT: _("Nộp trực tiếp tại quầy"),
+    Channel.ONLINE: _("Nộp trực tuyến"),
+    Channel.POST: _("Gửi qua bưu chính công ích"),
+}
+RETURN_METHODS = {
+    ReturnMethod.DESK: _("Nhận tại Bộ phận Một cửa"),
+    ReturnMethod.POST: _("Nhận qua bưu chính công ích"),
+    ReturnMethod.ONLINE: _("Nhận trực tuyến"),
+}
 
 
 # --- the desk ---------------------------------------------------------------------------------
@@ -203,8 +220,8 @@ def confirmation(user: Any, code: str) -> Confirmation:
         applicant_name=dossier.applicant_name,
         received_at=dossier.received_at,
         due_at=dossier.due_at,
-        return_method=ReturnMethod(dossier.return_method).label,
-        channel=dossier.get_channel_display(),
+        return_method=str(RETURN_METHODS[ReturnMethod(dossier.return_method)]),
+        channel=str(CHANNELS[Channel(dossier.channel)]),
         fee_total=money(dossier.fee_total) if dossier.fee_total else "",
         document_count=dossier.documents.count(),
         has_receipt=dossier.forms.filter(kind=FormKind.RECEIPT).exists(),

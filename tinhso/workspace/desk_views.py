@@ -313,7 +313,7 @@ def _documents_page(
             "key": key,
             "step": 3,
             "applicant": applicant,
-            "applicant_kind": ApplicantKind(applicant["kind"]).label,
+            "applicant_kind": queries.APPLICANT_KINDS[ApplicantKind(applicant["kind"])],
             "form_filled": bool(draft.get("form_data")),
             "failed": bool(form.errors),
         },
