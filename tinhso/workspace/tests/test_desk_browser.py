@@ -48,8 +48,12 @@ def test_an_officer_receives_at_the_desk_then_opens_the_dashboard(
     page.get_by_label("Số định danh cá nhân hoặc mã số thuế").fill("082090001234")
     page.get_by_role("button", name="Tiếp tục").click()
 
-    # Step 3: the declaration scanned and uploaded, then received.
+    # Step 3: received too early (the required declaration is missing), then scanned.
     visitor.check("desk-documents")
+    page.get_by_role("button", name="Tiếp nhận hồ sơ", exact=True).click()
+    visitor.check("desk-documents-error")
+    assert "Chưa có «Tờ khai» (bắt buộc)" in page.locator(".error-summary").inner_text()
+    assert Dossier.objects.count() == 0
     scan = tmp_path / "to-khai-da-quet.pdf"
     scan.write_bytes(pdf_bytes("desk scan"))
     page.locator("#id_c0_scan").set_input_files(str(scan))
