@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.urls import NoReverseMatch, reverse
 
 from tinhso.attachments.models import StoredDocument
 from tinhso.attachments.tests.factories import pdf_bytes
@@ -262,6 +263,10 @@ def test_receive_with_a_scan_then_the_confirmation_and_the_receipt(one_stop_offi
     assert dossier.code in html
     assert f"{DESK}ho-so/{dossier.code}/giay-tiep-nhan.pdf" in html
     assert "In giấy tiếp nhận" in html
+    try:  # the dossier page comes with the worklist (workspace:dossier)
+        assert reverse("workspace:dossier", args=[dossier.code]) in html
+    except NoReverseMatch:
+        assert "Mở hồ sơ" not in html
     assert "workspace.desk_drafts" not in client.session or key not in client.session.get(
         "workspace.desk_drafts", {}
     )
