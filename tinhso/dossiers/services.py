@@ -252,12 +252,18 @@ def receive_in_person(
     return_method: str = ReturnMethod.DESK,
     channel: int = Channel.DIRECT,
     documents: dict[str, list[int]] | None = None,
+    idempotency_key: str | None = None,
 ) -> Dossier:
     """Reception at the desk (or of a posted dossier): complete dossiers only — an incomplete
-    one gets the supplement guidance (Mẫu 02) instead of a code."""
+    one gets the supplement guidance (Mẫu 02) instead of a code. The same ``idempotency_key``
+    from the same officer returns the dossier received the first time (a double submission at
+    the desk receives once)."""
     agency = find_agency(agency_code)
     if Role.ONE_STOP_OFFICER not in roles_in(actor, agency):
         raise PermissionDenied(f"Bạn không phải cán bộ một cửa của {agency.name}.")
+    key = (idempotency_key or "").strip()[:100] or None
+    if key and (existing := _received_with_key(actor, key)) is not None:
+        return existing
     if channel not in (Channel.DIRECT, Channel.POST):
         raise InvalidInput("Kênh tiếp nhận tại quầy là 1 (trực tiếp) hoặc 3 (bưu chính).")
     version = open_version_for_submission(procedure_code, agency, _now())
@@ -281,34 +287,56 @@ def receive_in_person(
             + ". Hướng dẫn bổ sung (Mẫu 02) thay vì tiếp nhận.",
             errors={f"components.{code}": "chưa có" for code in missing},
         )
-    with transaction.atomic():
-        dossier = _create(
-            version=version,
-            agency=agency,
-            applicant=person,
-            account=None,
-            form_data=cleaned_form,
-            channel=channel,
-            return_method=return_method,
-            status=Status.RECEIVED,
-            idempotency_key=None,
-            received_by=actor,
-        )
-        _event(
-            dossier,
-            "receive",
-            actor,
-            procedure=version.procedure.code,
-            due_at=dossier.due_at.isoformat() if dossier.due_at else None,
-            documents=attach(dossier, scans, actor=actor),
-        )
-        standard_forms.issue_form(
-            dossier,
-            FormKind.RECEIPT,
-            standard_forms.receipt_data(dossier, actor.full_name),
-            actor=actor,
-        )
+    try:
+        with transaction.atomic():
+            dossier = _create(
+                version=version,
+                agency=agency,
+                applicant=person,
+                account=None,
+                form_data=cleaned_form,
+                channel=channel,
+                return_method=return_method,
+                status=Status.RECEIVED,
+                idempotency_key=key,
+                received_by=actor,
+            )
+            # Taking the code locked the agency's counter for the day (the row on PostgreSQL,
+            # the database on SQLite): a concurrent duplicate waits there, then sees this one.
+            if key and _received_with_key(actor, key, excluding=dossier.pk) is not None:
+                raise _DuplicateReception
+            _event(
+                dossier,
+                "receive",
+                actor,
+                procedure=version.procedure.code,
+                due_at=dossier.due_at.isoformat() if dossier.due_at else None,
+                documents=attach(dossier, scans, actor=actor),
+            )
+            standard_forms.issue_form(
+                dossier,
+                FormKind.RECEIPT,
+                standard_forms.receipt_data(dossier, actor.full_name),
+                actor=actor,
+            )
+    except _DuplicateReception:
+        first = _received_with_key(actor, key or "")
+        assert first is not None
+        return first
     return dossier
+
+
+class _DuplicateReception(Exception):
+    """Rolls back a second reception with an idempotency key already used."""
+
+
+def _received_with_key(actor: User, key: str, excluding: int | None = None) -> Dossier | None:
+    dossiers = Dossier.objects.filter(
+        received_by=actor, applicant__isnull=True, idempotency_key=key
+    ).exclude(channel=Channel.ONLINE)
+    if excluding is not None:
+        dossiers = dossiers.exclude(pk=excluding)
+    return dossiers.order_by("pk").first()
 
 
 # --- reception -------------------------------------------------------------------------------
