@@ -47,6 +47,16 @@ CONFLICT_MESSAGE = gettext_lazy(
     "Hồ sơ đã được người khác xử lý trong lúc bạn thao tác. Không có thay đổi nào được lưu; "
     "dưới đây là trạng thái mới nhất của hồ sơ."
 )
+# Conflicts that mean "the dossier moved on under you"; the others are refusals of this input
+# (already extended, too late to extend, …) shown on the form itself.
+MOVED_ON = {"concurrent_change", "illegal_transition", "step_not_active"}
+FIELD_OF_ERROR = {
+    "step_code": "step",
+    "file": "result_file",
+    "title": "result_title",
+    "new_due_at": "new_due_date",
+    "items": "components",
+}
 DONE_KEYS = "workspace_done_actions"
 KEPT_KEYS = 50
 
@@ -313,9 +323,7 @@ def _apply_errors(form: forms.ActionForm, exc: DomainError) -> None:
     errors = exc.extra.get("errors") or {}
     placed = False
     for name, message in errors.items():
-        field = {"step_code": "step", "file": "result_file", "title": "result_title"}.get(
-            name, name
-        )
+        field = FIELD_OF_ERROR.get(name, name)
         if field in form.fields and field not in ("version", "idempotency_key"):
             form.add_error(field, exc.detail if len(errors) == 1 else str(message))
             placed = True
@@ -360,6 +368,9 @@ def dossier_action(request: HttpRequest, user: User, code: str, slug: str) -> Ht
         with transaction.atomic():
             action.perform(user, dossier, form)
     except Conflict as exc:
+        if exc.code not in MOVED_ON:
+            form.add_error(None, exc.detail)
+            return _render_action(request, action, dossier, form, 409)
         return render_dossier(
             request,
             user,
