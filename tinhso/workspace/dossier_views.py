@@ -443,8 +443,8 @@ def dossier_document(request: HttpRequest, user: User, code: str, document_id: i
         )
     inline = document.content_type in ACCEPTED_TYPES
     response = HttpResponse(content, content_type=document.content_type)
-    response["Content-Disposition"] = content_disposition_header(
-        not inline, download_name(document)
+    response["Content-Disposition"] = (
+        content_disposition_header(not inline, download_name(document)) or ""
     )
     response["Content-Length"] = str(len(content))
     response["X-Content-Type-Options"] = "nosniff"
@@ -471,8 +471,8 @@ def issued_form_pdf(request: HttpRequest, user: User, code: str, form_id: int) -
             request, "workspace/document_problem.html", {"problem": exc.detail}, status=500
         )
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(
-        True, f"{dossier.code}-{form.kind}.pdf"
+    response["Content-Disposition"] = (
+        content_disposition_header(True, f"{dossier.code}-{form.kind}.pdf") or ""
     )
     return response
 

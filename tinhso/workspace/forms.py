@@ -64,8 +64,10 @@ class WorklistFilterForm(forms.Form):
 
     def __init__(self, *args: Any, procedures: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["procedure"].choices = [("", _("Tất cả thủ tục")), *procedures]
-        self.fields["status"].choices = [
+        procedure, status = self.fields["procedure"], self.fields["status"]
+        assert isinstance(procedure, forms.ChoiceField) and isinstance(status, forms.ChoiceField)
+        procedure.choices = [("", _("Tất cả thủ tục")), *procedures]
+        status.choices = [
             ("", _("Tất cả trạng thái")),
             *[(value, _(label)) for value, label in Status.choices],
         ]

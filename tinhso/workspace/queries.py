@@ -171,7 +171,8 @@ def tab_slugs(scope: Scope) -> list[str]:
     return [*slugs, "due_soon", "overdue", "all"]
 
 
-def _active_steps(condition: Q) -> QuerySet[DossierStep]:
+def _active_steps(condition: Q) -> Any:
+    """The dossiers (ids) with an active step matching ``condition``, as a subquery."""
     return DossierStep.objects.filter(condition, state=DossierStep.State.ACTIVE).values(
         "dossier_id"
     )
@@ -329,9 +330,8 @@ def procedure_choices(user: Any) -> list[tuple[str, str]]:
     versions = ProcedureVersion.objects.order_by("procedure__code", "number")
     if not is_provincial_administrator(user):
         versions = versions.filter(implementing_agencies__in=work_agency_ids(user))
-    names: dict[str, str] = {}
-    for code, name in versions.values_list("procedure__code", "name"):
-        names[code] = name
+    # Later versions come last and overwrite the name of earlier ones.
+    names = dict(versions.values_list("procedure__code", "name"))
     return sorted(names.items(), key=lambda item: item[1])
 
 
@@ -460,7 +460,9 @@ def _form_fields(version: ProcedureVersion, data: dict[str, Any]) -> list[FieldE
             title = spec.get("title") if isinstance(spec, dict) else None
             entries.append(FieldEntry(str(title or name), _display(data[name])))
             seen.add(name)
-    entries += [FieldEntry(name, _display(value)) for name, value in data.items() if name not in seen]
+    entries += [
+        FieldEntry(name, _display(value)) for name, value in data.items() if name not in seen
+    ]
     return entries
 
 
@@ -518,9 +520,7 @@ def dossier_page(user: Any, code: str, *, now: dt.datetime | None = None) -> Dos
             Prefetch("events", DossierEvent.objects.order_by("occurred_at", "pk")),
             Prefetch(
                 "documents",
-                DossierDocument.objects.select_related("document").order_by(
-                    "component_code", "pk"
-                ),
+                DossierDocument.objects.select_related("document").order_by("component_code", "pk"),
             ),
             Prefetch(
                 "forms",
