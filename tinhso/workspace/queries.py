@@ -423,6 +423,11 @@ class DossierPage:
     may_print_control_sheet: bool
     open_supplement_items: list[str]
 
+    @property
+    def fee_text(self) -> str:
+        """200.000: Vietnamese thousands separators."""
+        return f"{self.dossier.fee_total:,}".replace(",", ".")
+
 
 STEP_TONES = {
     DossierStep.State.PENDING: "neutral",

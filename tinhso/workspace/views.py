@@ -76,6 +76,7 @@ def worklist(request: HttpRequest, user: User) -> HttpResponse:
             "current": current,
             "form": form,
             "failed": form.is_bound and not form.is_valid(),
+            "filtered": filters != WorklistFilters(),
             "result": result,
             "page_query": query.urlencode(),
             "tab_query": tab_query.urlencode(),

@@ -37,7 +37,8 @@ def counters(response: Any) -> dict[str, int]:
 
 def codes_in(response: Any) -> list[str]:
     return re.findall(
-        r'<td class="code"><a href="/lam-viec/ho-so/[^/]+/">([^<]+)</a>', response.content.decode()
+        r'<td class="code"[^>]*><a href="/lam-viec/ho-so/[^/]+/">([^<]+)</a>',
+        response.content.decode(),
     )
 
 
