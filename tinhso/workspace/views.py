@@ -33,7 +33,8 @@ def worklist(request: HttpRequest, user: User) -> HttpResponse:
     slugs = tab_slugs(scope)
     current = request.GET.get("danh-sach", "")
     if current not in slugs:
-        current = slugs[0]
+        # The first tab of the person's roles; without one (an administrator), everything.
+        current = slugs[0] if slugs[0] not in ("due_soon", "overdue") else "all"
     form = WorklistFilterForm(
         request.GET if any(name in request.GET for name in FILTER_NAMES) else None,
         procedures=procedure_choices(user),

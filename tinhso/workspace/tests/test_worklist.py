@@ -303,3 +303,42 @@ def test_roles_are_listed_and_staff_without_roles_are_told_what_to_do(client, on
     assert response.status_code == 200
     assert "Bạn chưa được phân công vai trò nào." in text_of(response)
     assert counters(response) == {"due_soon": 0, "overdue": 0, "all": 0}
+
+
+def test_a_head_of_unit_sees_the_units_steps_but_not_the_leaders_approvals(
+    client, citizen, procedure, one_stop_officer, specialist, head_of_unit
+):
+    dossier = submit_online(citizen, procedure)
+    services.accept_dossier(actor=one_stop_officer, dossier=fresh(dossier))
+    services.start_processing(actor=one_stop_officer, dossier=fresh(dossier))
+    client.force_login(head_of_unit)
+
+    assert counters(client.get("/lam-viec/"))["process"] == 1
+
+    services.complete_step(actor=specialist, dossier=fresh(dossier), step_code="TD", result="Đủ")
+    response = client.get("/lam-viec/")
+    assert counters(response)["process"] == 0
+    assert "approve" not in counters(response)
+
+
+def test_a_provincial_administrator_sees_every_dossier(
+    client, citizen, procedure, provincial_administrator
+):
+    dossier = submit_online(citizen, procedure)
+    client.force_login(provincial_administrator)
+
+    response = client.get("/lam-viec/")
+
+    assert counters(response) == {"due_soon": 0, "overdue": 0, "all": 1}
+    assert codes_in(response) == [dossier.code]
+
+
+def test_the_filters_open_when_used(client, citizen, procedure, one_stop_officer):
+    client.force_login(one_stop_officer)
+
+    closed = client.get("/lam-viec/").content.decode()
+    opened = client.get("/lam-viec/?danh-sach=all&q=An").content.decode()
+
+    assert '<details class="filters-details">' in closed
+    assert '<details class="filters-details" open>' in opened
+    assert 'value="An"' in opened
