@@ -27,6 +27,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from tinhso.attachments.services import (
     ACCEPTED_TYPES,
+    atomic_with_files,
     download_name,
     get_document_for,
     read_document,
@@ -365,7 +366,8 @@ def dossier_action(request: HttpRequest, user: User, code: str, slug: str) -> Ht
     if not form.is_valid():
         return _render_action(request, action, dossier, form, 422)
     try:
-        with transaction.atomic():
+        # One transaction for the whole action; a stored result file goes if it rolls back.
+        with atomic_with_files():
             action.perform(user, dossier, form)
     except Conflict as exc:
         if exc.code not in MOVED_ON:
