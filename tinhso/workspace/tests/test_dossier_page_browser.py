@@ -63,6 +63,7 @@ def test_an_online_dossier_from_reception_to_result(
     assert fresh(dossier).status == Status.RECEIVED
 
     desk.goto(f"/lam-viec/ho-so/{code}/")
+    desk.check("dossier-supplemented")
     page.get_by_role("button", name="Chuyển xử lý").click()
     page.wait_for_load_state()
     assert page.get_by_text("Đã chuyển hồ sơ sang bước đầu").is_visible()
@@ -92,8 +93,10 @@ def test_an_online_dossier_from_reception_to_result(
     approver.check("worklist-to-approve")
     approver.page.get_by_role("link", name=code).click()
     approver.page.wait_for_load_state()
+    approver.check("dossier-to-approve")
     approver.page.get_by_role("link", name="Hoàn thành bước…").click()
     approver.page.wait_for_load_state()
+    approver.check("approve-step")
     approver.page.get_by_label("Kết quả xử lý của bước").fill("Đồng ý cấp phiếu")
     approver.page.get_by_role("button", name="Hoàn thành bước").click()
     approver.page.wait_for_load_state()
@@ -108,6 +111,7 @@ def test_an_online_dossier_from_reception_to_result(
     desk.check("worklist-to-return")
     page.get_by_role("link", name=code).click()
     page.wait_for_load_state()
+    desk.check("dossier-processed")
     page.get_by_role("link", name="Trả kết quả…").click()
     page.wait_for_load_state()
     desk.check("return-result")
