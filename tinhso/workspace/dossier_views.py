@@ -35,7 +35,7 @@ from tinhso.attachments.services import (
 )
 from tinhso.dossiers import services
 from tinhso.dossiers.access import get_dossier_for
-from tinhso.dossiers.models import Dossier
+from tinhso.dossiers.models import Dossier, Status
 from tinhso.dossiers.standard_forms import control_sheet_data, form_pdf, issue_form
 from tinhso.dossiers.workflow import TRANSITIONS
 from tinhso.identity.models import User
@@ -137,6 +137,7 @@ class Action:
     form_class: type[forms.ActionForm]
     perform: Callable[[User, Dossier, forms.ActionForm], Any]
     success: Any
+    finished: Any = None  # the message when the action finished processing (last step)
     on_page: bool = False  # a single confirm button on the dossier page
     warning: bool = False  # a destructive action: red button
 
@@ -222,6 +223,9 @@ ACTIONS = [
         forms.CompleteStepForm,
         _call(services.complete_step),
         gettext_lazy("Đã hoàn thành bước và bàn giao cho bước tiếp theo."),
+        finished=gettext_lazy(
+            "Đã hoàn thành bước cuối: hồ sơ đã xử lý xong và chờ Bộ phận Một cửa trả kết quả."
+        ),
     ),
     Action(
         "require_payment",
@@ -368,7 +372,7 @@ def dossier_action(request: HttpRequest, user: User, code: str, slug: str) -> Ht
     try:
         # One transaction for the whole action; a stored result file goes if it rolls back.
         with atomic_with_files():
-            action.perform(user, dossier, form)
+            outcome = action.perform(user, dossier, form)
     except Conflict as exc:
         if exc.code not in MOVED_ON:
             form.add_error(None, exc.detail)
@@ -392,7 +396,10 @@ def dossier_action(request: HttpRequest, user: User, code: str, slug: str) -> Ht
         return _render_action(request, action, dossier, form, exc.status)
     if key:
         _remember(request, key)
-    messages.success(request, str(action.success))
+    finished = getattr(outcome, "status", None) == Status.PROCESSED
+    messages.success(
+        request, str(action.finished if finished and action.finished else action.success)
+    )
     return redirect("workspace:dossier", code=dossier.code)
 
 

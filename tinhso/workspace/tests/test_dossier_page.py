@@ -477,6 +477,7 @@ def test_complete_step_hands_over_to_the_next_step(client, processing, specialis
     assert steps["TD"].taken_by == specialist
     assert steps["TD"].result == "Hồ sơ hợp lệ"
     assert steps["PD"].state == "active"
+    assert "bàn giao cho bước tiếp theo" in text_of(client.get(url(processing)))
 
 
 def test_complete_step_shows_the_inter_agency_routing(

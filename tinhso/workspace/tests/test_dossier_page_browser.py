@@ -100,6 +100,7 @@ def test_an_online_dossier_from_reception_to_result(
     approver.page.get_by_label("Kết quả xử lý của bước").fill("Đồng ý cấp phiếu")
     approver.page.get_by_role("button", name="Hoàn thành bước").click()
     approver.page.wait_for_load_state()
+    assert approver.page.get_by_text("Đã hoàn thành bước cuối").is_visible()
     approver.check("approved")
     assert fresh(dossier).status == Status.PROCESSED
     assert set(DossierStep.objects.filter(dossier=dossier).values_list("state", flat=True)) == {
