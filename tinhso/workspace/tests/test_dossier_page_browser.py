@@ -33,9 +33,17 @@ def test_an_online_dossier_from_reception_to_result(
     assert page.get_by_role("link", name=re.compile(r"Chờ tiếp nhận\s+1")).is_visible()
     page.get_by_role("link", name=code).click()
     page.wait_for_load_state()
+    refused: list[str] = []
+    page.on("console", lambda message: refused.append(message.text))
     page.get_by_text("Xem trước «Văn bản ủy quyền»").click()
     assert page.get_by_role("img", name="Văn bản ủy quyền").is_visible()
-    assert page.locator("iframe.preview").count() == 1
+    declaration = DossierDocument.objects.get(dossier=dossier, component_code="TK")
+    with page.expect_response(re.compile(rf"/giay-to/{declaration.document_id}/$")) as framed:
+        page.get_by_text("Xem trước «Tờ khai»").click()
+    assert framed.value.status == 200
+    assert framed.value.headers["content-type"] == "application/pdf"
+    assert framed.value.headers["x-frame-options"] == "SAMEORIGIN"
+    assert not [text for text in refused if "frame" in text.lower()]
     desk.check("dossier-submitted")
 
     page.get_by_role("button", name="Tiếp nhận").click()
