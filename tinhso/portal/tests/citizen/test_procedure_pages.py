@@ -10,7 +10,7 @@ from django.test import Client
 
 from tinhso.catalog.services import retire_procedure, search_procedures, today
 from tinhso.portal import citizen_views
-from tinhso.portal.tests.citizen_fixtures import BIRTH, RECORD, catalogue, publish  # noqa: F401
+from tinhso.portal.tests.citizen.conftest import BIRTH, RECORD, publish
 
 pytestmark = pytest.mark.django_db
 
@@ -137,7 +137,8 @@ def test_the_procedure_page_shows_what_the_catalogue_holds(
         "Toàn trình",
     ]:
         assert text in html, text
-    assert f'<a class="button button-start" href="/nop-ho-so/{BIRTH}/">Nộp hồ sơ trực tuyến</a>' in html
+    start = f'<a class="button button-start" href="/nop-ho-so/{BIRTH}/">Nộp hồ sơ trực tuyến</a>'
+    assert start in html
 
 
 def test_the_start_button_needs_the_submission_wizard(
@@ -183,9 +184,7 @@ def test_an_unknown_or_unpublished_code_is_404(client: Client, province: dict[st
     from tinhso.catalog.services import create_version
     from tinhso.catalog.tests.conftest import record_data
 
-    create_version(
-        actor=None, procedure_code=RECORD, national_code=RECORD[:8], data=record_data()
-    )
+    create_version(actor=None, procedure_code=RECORD, national_code=RECORD[:8], data=record_data())
     for code in ["1.999999.000.00.00.H99", RECORD, "%3Cscript%3E"]:
         response = client.get(f"/thu-tuc/{code}/")
         assert response.status_code == 404

@@ -13,6 +13,7 @@ from tinhso.catalog.tests.conftest import birth_data, record_data
 from tinhso.dossiers import services as dossier_services
 from tinhso.dossiers.models import Dossier
 from tinhso.dossiers.tests.conftest import declaration, procedure  # noqa: F401 (fixture)
+from tinhso.payments.tests.conftest import awaiting_payment, gateway  # noqa: F401 (fixtures)
 
 BIRTH = "1.001193.000.00.31.H99"
 RECORD = "2.000488.000.00.04.H99"
@@ -23,9 +24,7 @@ PASSWORD = "Mat-khau-thu-nghiem-2026"
 def publish(code: str, data: dict[str, Any]) -> Any:
     from tinhso.catalog.services import create_version, publish_version
 
-    version = create_version(
-        actor=None, procedure_code=code, national_code=code[:8], data=data
-    )
+    version = create_version(actor=None, procedure_code=code, national_code=code[:8], data=data)
     return publish_version(actor=None, version=version, valid_from=dt.date(2020, 1, 1))
 
 
