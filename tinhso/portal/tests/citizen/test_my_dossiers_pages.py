@@ -475,3 +475,23 @@ def test_staff_actions_are_reflected_on_the_page(
     dossier_services.require_payment(actor=one_stop_officer, dossier=received)
     html = signed_in(citizen).get(f"/ho-so-cua-toi/{received.code}/").content.decode()
     assert '<span class="tag tag-warning">Chờ thực hiện nghĩa vụ tài chính</span>' in html
+
+
+def test_the_list_and_the_dossier_page_use_a_fixed_number_of_queries(
+    received: Dossier, citizen: Any
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = signed_in(citizen)
+
+    def count(path: str) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(path).status_code == 200
+        return len(captured)
+
+    one_list, one_page = count("/ho-so-cua-toi/"), count(f"/ho-so-cua-toi/{received.code}/")
+    for number in range(3):
+        submit(citizen, key=f"more-{number}")
+    assert count("/ho-so-cua-toi/") == one_list
+    assert count(f"/ho-so-cua-toi/{received.code}/") == one_page

@@ -204,3 +204,22 @@ def test_a_procedure_not_yet_in_force_is_announced(
     publish_version(actor=None, version=version, valid_from=start)
     html = client.get(f"/thu-tuc/{RECORD}/").content.decode()
     assert f"bắt đầu tiếp nhận hồ sơ từ ngày {start:%d/%m/%Y}" in html
+
+
+def test_the_search_uses_a_fixed_number_of_queries(
+    client: Client, catalogue: dict[str, Any]
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tinhso.catalog.tests.conftest import record_data
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/thu-tuc/", {"q": "cap"}).status_code == 200
+        return len(captured)
+
+    before = count()
+    publish("2.000489.000.00.04.H99", record_data(name="Cấp bản sao trích lục"))
+    assert len(client.get("/thu-tuc/", {"q": "cap"}).context["rows"]) == 2
+    assert count() == before
