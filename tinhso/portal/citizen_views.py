@@ -17,7 +17,6 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from tinhso.attachments.api import document_response
 from tinhso.attachments.services import get_document_for, store_document
@@ -424,12 +423,15 @@ def my_dossier_rate(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def my_dossier_pay(request: HttpRequest, code: str) -> HttpResponse:
-    """Start the online payment of the fee asked for and send the browser to the gateway. The
-    payment service reuses an open payment of the same amount, so pressing twice is harmless."""
+    """Start the online payment of the fee asked for and send the browser to the gateway (POST).
+    The payment service reuses an open payment of the same amount, so pressing twice is
+    harmless. A GET (e.g. back from the sign-in page after the session expired) shows the
+    dossier, where the button is."""
     user = _applicant(request)
     dossier = _own(user, code)
+    if request.method != "POST":
+        return redirect(_dossier_url(dossier.code))
     try:
         _intent, url = start_payment(actor=user, dossier=dossier)
     except DomainError as exc:

@@ -447,7 +447,10 @@ def test_paying_sends_the_citizen_to_the_gateway(
     second = client.post(f"/ho-so-cua-toi/{awaiting_payment.code}/thanh-toan/")
     ref = re.search(r"vnp_TxnRef=([^&]+)", first["Location"])
     assert ref and f"vnp_TxnRef={ref.group(1)}" in second["Location"]  # the same order
-    assert client.get(f"/ho-so-cua-toi/{awaiting_payment.code}/thanh-toan/").status_code == 405
+    # After a sign-in that interrupted the payment, the GET lands on the dossier page.
+    back = client.get(f"/ho-so-cua-toi/{awaiting_payment.code}/thanh-toan/")
+    assert back.status_code == 302
+    assert back["Location"] == f"/ho-so-cua-toi/{awaiting_payment.code}/"
 
 
 def test_paying_when_the_gateway_is_not_configured_says_so(
