@@ -96,3 +96,48 @@ def test_citizen_finds_a_procedure_follows_a_dossier_supplements_and_rates(
     assert page.get_by_text("Bạn đã đánh giá: 5/5.").is_visible()
     rated = Dossier.objects.get(pk=dossier.pk)
     assert (rated.rating, rated.rating_comment) == (5, "Nhanh, đúng hẹn.")
+
+
+def test_the_other_citizen_pages_pass_the_quality_gate(
+    browser_session: Any,
+    catalogue: dict[str, Any],
+    procedure: Any,
+    citizen: Any,
+    one_stop_officer: Any,
+) -> None:
+    """Error and empty states, a closed procedure, withdrawal and payment pages."""
+    from tinhso.catalog.services import retire_procedure, today
+
+    visitor = browser_session("citizen")
+    page = visitor.page
+    visitor.goto("/thu-tuc/?q=khai+t%E1%BB%AD&linh_vuc=KHONG-CO")
+    visitor.check("search-invalid-filter")
+    assert page.title().startswith("Lỗi: ")
+    visitor.goto("/thu-tuc/?q=khai+t%E1%BB%AD")
+    visitor.check("search-no-results")
+    retire_procedure(actor=None, procedure_code=BIRTH, on=today(), reason="Bãi bỏ")
+    visitor.goto(f"/thu-tuc/{BIRTH}/")
+    visitor.check("procedure-closed")
+    assert page.get_by_text("Thủ tục này hiện không tiếp nhận hồ sơ.").is_visible()
+    visitor.goto("/thu-tuc/9.999999/")
+    visitor.check("procedure-unknown")
+
+    visitor.goto("/ho-so-cua-toi/")  # signed out: the sign-in page, then back here
+    page.get_by_label("Tên đăng nhập").fill(citizen.username)
+    page.get_by_label("Mật khẩu").fill("Mat-khau-thu-nghiem-2026")
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.wait_for_url("**/ho-so-cua-toi/")
+    visitor.check("my-dossiers-empty")
+
+    dossier = dossier_services.accept_dossier(actor=one_stop_officer, dossier=submit(citizen))
+    dossier_services.require_payment(actor=one_stop_officer, dossier=dossier)
+    visitor.goto(f"/ho-so-cua-toi/{dossier.code}/")
+    visitor.check("dossier-awaiting-payment")
+    assert page.get_by_role("button", name="Thanh toán trực tuyến").is_visible()
+    page.get_by_role("link", name="Rút hồ sơ").click()
+    visitor.check("withdraw-confirm")
+    page.get_by_label("Lý do rút hồ sơ").fill("Không còn nhu cầu")
+    page.get_by_role("button", name="Tôi xác nhận rút hồ sơ").click()
+    page.wait_for_url(f"**/ho-so-cua-toi/{dossier.code}/")
+    visitor.check("dossier-withdrawn")
+    assert Dossier.objects.get(pk=dossier.pk).status == Status.WITHDRAWN
