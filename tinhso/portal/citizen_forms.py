@@ -8,6 +8,7 @@ import uuid
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from tinhso.dossiers.models import Status
@@ -109,11 +110,29 @@ class SupplementForm(ActionForm):
         error_messages={"max_length": _("Ghi chú tối đa 2000 ký tự.")},
     )
 
-    def __init__(self, *args: Any, components: list[tuple[str, str]], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        components: list[tuple[str, str]],
+        stored: list[tuple[str, str]] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.component_fields: list[tuple[str, str]] = []
         for index, (code, name) in enumerate(components, start=1):
             field_name = f"file_{index}"
+            if stored:
+                # "Provide once": a document already in the citizen's store is chosen, not
+                # uploaded again.
+                self.fields[f"reuse_{index}"] = forms.ChoiceField(
+                    label=gettext("Hoặc dùng giấy tờ đã có trong kho cho «%(name)s»")
+                    % {"name": name},
+                    required=False,
+                    choices=[("", _("— Không dùng —")), *stored],
+                    error_messages={
+                        "invalid_choice": _("Giấy tờ đã chọn không có trong kho của bạn.")
+                    },
+                )
             self.fields[field_name] = forms.FileField(
                 label=name,
                 required=False,
@@ -125,11 +144,18 @@ class SupplementForm(ActionForm):
                 },
             )
             self.component_fields.append((field_name, code))
-        # The note comes after the files.
-        self.order_fields([name for name, _code in self.component_fields] + ["note"])
+        # Each component's file, then its store choice; the note comes last.
+        order = []
+        for name, _code in self.component_fields:
+            order += [name, name.replace("file_", "reuse_")]
+        self.order_fields([*order, "note"])
 
     def field_for_component(self, code: str) -> str | None:
         return next((name for name, c in self.component_fields if c == code), None)
+
+    def reuse_field(self, file_field: str) -> str | None:
+        name = file_field.replace("file_", "reuse_")
+        return name if name in self.fields else None
 
 
 class WithdrawForm(ActionForm):

@@ -12,6 +12,7 @@ from typing import Any
 from django.db.models import Count, Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
+from tinhso.attachments.services import documents_visible_to
 from tinhso.catalog.models import Procedure, ProcedureVersion
 from tinhso.catalog.services import (
     CHANNELS,
@@ -520,3 +521,16 @@ def dossier_page(dossier: Dossier, user: Any, now: dt.datetime) -> DossierPage:
         ),
         components=[(c.code, c.name) for c in version.components.all()],
     )
+
+
+STORE_CHOICES = 50
+
+
+def stored_document_choices(user: Any) -> list[tuple[str, str]]:
+    """The newest documents of the account's store, to be chosen instead of uploaded again."""
+    return [
+        (str(pk), f"{title} — {name} ({created:%d/%m/%Y})")
+        for pk, title, name, created in documents_visible_to(user).values_list(
+            "pk", "title", "original_name", "created_at"
+        )[:STORE_CHOICES]
+    ]

@@ -274,6 +274,7 @@ def my_dossier_supplement(request: HttpRequest, code: str) -> HttpResponse:
         request.POST or None,
         request.FILES or None,
         components=page.components,
+        stored=queries.stored_document_choices(user),
         initial={"idempotency_key": new_idempotency_key()},
     )
     kept: dict[str, list[Any]] = {}
@@ -281,7 +282,8 @@ def my_dossier_supplement(request: HttpRequest, code: str) -> HttpResponse:
         kept = _kept_documents(request, user, form)
         if form.is_valid():
             _store_uploads(form, user, dossier, kept)
-            if not form.errors and not any(kept.values()):
+            chosen = _chosen_documents(form, kept)
+            if not form.errors and not any(chosen.values()):
                 first = form.component_fields[0][0] if form.component_fields else None
                 form.add_error(first, _("Chọn ít nhất một tệp giấy tờ để nộp bổ sung."))
             if not form.errors:
@@ -290,11 +292,7 @@ def my_dossier_supplement(request: HttpRequest, code: str) -> HttpResponse:
                         actor=user,
                         dossier=dossier,
                         note=form.cleaned_data["note"],
-                        components={
-                            code: [d.pk for d in documents]
-                            for code, documents in kept.items()
-                            if documents
-                        },
+                        components={code: ids for code, ids in chosen.items() if ids},
                     )
                 except DomainError as exc:
                     _apply_errors(
@@ -317,7 +315,12 @@ def my_dossier_supplement(request: HttpRequest, code: str) -> HttpResponse:
             "dossier": page,
             "form": form,
             "file_fields": [
-                (form[name], kept.get(code, [])) for name, code in form.component_fields
+                (
+                    form[name],
+                    form[reuse] if (reuse := form.reuse_field(name)) else None,
+                    kept.get(code, []),
+                )
+                for name, code in form.component_fields
             ],
             "failed": form.is_bound and bool(form.errors),
         },
@@ -338,6 +341,20 @@ def _kept_documents(request: HttpRequest, user: User, form: SupplementForm) -> d
                 continue
         kept[code] = documents
     return kept
+
+
+def _chosen_documents(form: SupplementForm, kept: dict[str, list[Any]]) -> dict[str, list[int]]:
+    """Per component: the documents uploaded now or earlier, and the one chosen from the store
+    (checked again by the service through the document store's chokepoint)."""
+    chosen: dict[str, list[int]] = {}
+    for name, code in form.component_fields:
+        ids = [document.pk for document in kept.get(code, [])]
+        reuse = form.reuse_field(name)
+        picked = form.cleaned_data.get(reuse) if reuse else None
+        if picked and int(picked) not in ids:
+            ids.append(int(picked))
+        chosen[code] = ids
+    return chosen
 
 
 def _store_uploads(

@@ -3,6 +3,7 @@ reads the procedure, follows a dossier in "Hồ sơ của tôi", provides the su
 asked for with a PDF, and rates the service after the result is returned. Every page passes the
 quality gate (axe, weight, one h1, screenshots at 360 and 1280 px)."""
 
+import re
 from typing import Any
 
 import pytest
@@ -66,7 +67,7 @@ def test_citizen_finds_a_procedure_follows_a_dossier_supplements_and_rates(
     page.get_by_role("button", name="Nộp bổ sung").click()  # no file chosen
     visitor.check("supplement-error")
     assert page.title().startswith("Lỗi: ")
-    page.get_by_label("Văn bản ủy quyền").set_input_files(
+    page.get_by_label(re.compile(r"^Văn bản ủy quyền")).set_input_files(
         {"name": "uy-quyen.pdf", "mimeType": "application/pdf", "buffer": pdf_bytes("uq")}
     )
     page.get_by_label("Ghi chú cho cơ quan giải quyết").fill("Đã bổ sung văn bản ủy quyền.")

@@ -498,3 +498,66 @@ def test_the_list_and_the_dossier_page_use_a_fixed_number_of_queries(
         submit(citizen, key=f"more-{number}")
     assert count("/ho-so-cua-toi/") == one_list
     assert count(f"/ho-so-cua-toi/{received.code}/") == one_page
+
+
+def test_the_electronic_result_is_shown_and_downloadable(
+    returned: Dossier, citizen: Any, one_stop_officer: Any
+) -> None:
+    link = dossier_services.attach_result(
+        actor=one_stop_officer,
+        dossier=returned,
+        content=pdf_bytes("ket-qua"),
+        name="phieu-ly-lich-tu-phap.pdf",
+        title="Phiếu lý lịch tư pháp số 1",
+    )
+    client = signed_in(citizen)
+    html = client.get(f"/ho-so-cua-toi/{returned.code}/").content.decode()
+    href = f"/ho-so-cua-toi/{returned.code}/giay-to/{link.document_id}/"
+    assert f'<a href="{href}">Phiếu lý lịch tư pháp số 1</a>' in html
+    assert "Có kết quả điện tử" in html
+    download = client.get(href)
+    assert download.status_code == 200 and download.content == pdf_bytes("ket-qua")
+
+
+def test_a_document_already_in_the_store_is_chosen_not_uploaded_again(
+    supplement_requested: Dossier, citizen: Any, other_citizen: Any
+) -> None:
+    from tinhso.attachments.services import store_document
+
+    dossier = supplement_requested
+    mandate = store_document(
+        actor=citizen,
+        holder_id_number=citizen.citizen_id,
+        uploaded=pdf_bytes("uy-quyen-cu"),
+        name="uy-quyen-2025.pdf",
+        title="Văn bản ủy quyền 2025",
+    )
+    foreign = store_document(
+        actor=other_citizen,
+        holder_id_number=other_citizen.citizen_id,
+        uploaded=pdf_bytes("binh"),
+        name="cua-binh.pdf",
+        title="Của Bình",
+    )
+    client = signed_in(citizen)
+    html = client.get(f"/ho-so-cua-toi/{dossier.code}/bo-sung/").content.decode()
+    assert "Hoặc dùng giấy tờ đã có trong kho cho «Văn bản ủy quyền»" in html
+    assert f'<option value="{mandate.pk}">Văn bản ủy quyền 2025 — uy-quyen-2025.pdf' in html
+    assert "cua-binh.pdf" not in html
+    refused = client.post(
+        f"/ho-so-cua-toi/{dossier.code}/bo-sung/",
+        {"idempotency_key": "d4", "reuse_2": str(foreign.pk)},
+    )
+    assert refused.status_code == 422
+    assert "Giấy tờ đã chọn không có trong kho của bạn." in refused.content.decode()
+    done = client.post(
+        f"/ho-so-cua-toi/{dossier.code}/bo-sung/",
+        {"idempotency_key": "d4", "reuse_2": str(mandate.pk)},
+    )
+    assert done.status_code == 302
+    dossier.refresh_from_db()
+    assert dossier.status == Status.RECEIVED
+    assert DossierDocument.objects.filter(
+        dossier=dossier, component_code="UQ", document=mandate
+    ).exists()
+    assert StoredDocument.objects.filter(holder_id_number=citizen.citizen_id).count() == 2
