@@ -283,8 +283,9 @@ def my_dossier_supplement(request: HttpRequest, code: str) -> HttpResponse:
         if form.is_valid():
             _store_uploads(form, user, dossier, kept)
             chosen = _chosen_documents(form, kept)
-            if not form.errors and not any(chosen.values()):
-                first = form.component_fields[0][0] if form.component_fields else None
+            # A procedure without components can only be supplemented with a note.
+            if not form.errors and form.component_fields and not any(chosen.values()):
+                first = form.component_fields[0][0]
                 form.add_error(first, _("Chọn ít nhất một tệp giấy tờ để nộp bổ sung."))
             if not form.errors:
                 try:
