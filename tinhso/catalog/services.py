@@ -1059,7 +1059,8 @@ def search_procedures(
         day = on or today()
         versions = versions.filter(_in_force(day)).exclude(procedure__retired_on__lte=day)
     if query and query.strip():
-        words = fold_text(query).split()
+        # Words only: punctuation typed around them ("khai sinh,", "(bản sao)") is ignored.
+        words = re.findall(r"\w+", fold_text(query))
         by_name = Q()
         for word in words:
             by_name &= Q(name_folded__contains=word)
