@@ -18,7 +18,7 @@ if [ ! -x "$BIN/pytest" ] || [ ! -x "$BIN/tinhso" ]; then
   exit 1
 fi
 
-scripts/ensure-system-packages.sh initdb=postgresql pdftotext=poppler-utils zbarimg=zbar-tools chromium=chromium
+scripts/ensure-system-packages.sh initdb=postgresql pdftotext=poppler-utils zbarimg=zbar-tools chromium=chromium msgfmt=gettext
 
 # Ignore the caller's settings (the harness's own TINHSO_PG_* knobs are kept).
 while IFS= read -r name; do

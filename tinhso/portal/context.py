@@ -36,12 +36,11 @@ def _items(request: HttpRequest) -> list[NavigationItem]:
             from tinhso.identity.access import active_assignments
 
             roles = {assignment.role for assignment in active_assignments(user)}
-            wanted += [
-                ("workspace:worklist", _("Việc của tôi")),
-                ("workspace:desk", _("Tiếp nhận")),
-                ("workspace:dashboard", _("Thống kê")),
-            ]
-            if roles & ADMINISTRATOR_ROLES or user.is_superuser:
+            wanted.append(("workspace:worklist", _("Việc của tôi")))
+            if Role.ONE_STOP_OFFICER in roles:
+                wanted.append(("workspace:desk", _("Tiếp nhận")))
+            wanted.append(("workspace:dashboard", _("Thống kê")))
+            if roles & ADMINISTRATOR_ROLES:
                 wanted.append(("administration:index", _("Quản lý")))
         else:
             wanted.append(("portal:my_dossiers", _("Hồ sơ của tôi")))
