@@ -70,6 +70,7 @@ TAB_LABELS = {
     "overdue": gettext_lazy("Quá hạn"),
     "all": gettext_lazy("Tất cả hồ sơ"),
 }
+PROCESS_ROLES = (Role.SPECIALIST, Role.HEAD_OF_UNIT, Role.ONE_STOP_OFFICER, Role.CLERK)
 SORTS = {
     "due": ("due_at", "pk"),
     "-due": ("-due_at", "-pk"),
@@ -163,9 +164,13 @@ class Scope:
 def tab_slugs(scope: Scope) -> list[str]:
     slugs = []
     if scope.holds(Role.ONE_STOP_OFFICER):
-        slugs += ["receive", "return"]
-    if scope.holds(Role.SPECIALIST, Role.HEAD_OF_UNIT):
+        slugs.append("receive")
+    # Steps of an internal process may be given to any of these roles (the demo's commune
+    # procedures start with a one-stop officer's check and end with the return).
+    if scope.holds(*PROCESS_ROLES):
         slugs.append("process")
+    if scope.holds(Role.ONE_STOP_OFFICER):
+        slugs.append("return")
     if scope.holds(Role.LEADER):
         slugs.append("approve")
     return [*slugs, "due_soon", "overdue", "all"]
@@ -196,7 +201,7 @@ def tab_condition(slug: str, scope: Scope, now: dt.datetime, horizon: dt.datetim
                 condition |= Q(role=role, agency_id__in=scope.agencies(role))
         if scope.holds(Role.HEAD_OF_UNIT):
             condition |= Q(agency_id__in=scope.agencies(Role.HEAD_OF_UNIT)) & ~Q(role=Role.LEADER)
-        if not scope.holds(Role.SPECIALIST, Role.HEAD_OF_UNIT):
+        if not scope.holds(*PROCESS_ROLES):
             return Q(pk__in=[])
         return Q(status=Status.PROCESSING, pk__in=_active_steps(condition))
     if slug == "approve":

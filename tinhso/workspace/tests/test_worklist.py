@@ -61,6 +61,7 @@ def test_the_one_stop_officer_sees_dossiers_to_receive(
     assert "<title>Việc của tôi — Chờ tiếp nhận — Tỉnh số</title>" in html
     assert counters(response) == {
         "receive": 1,
+        "process": 0,
         "return": 0,
         "due_soon": 0,
         "overdue": 0,
@@ -100,6 +101,26 @@ def test_tabs_follow_the_dossier_through_the_roles(
     client.force_login(one_stop_officer)
     response = client.get("/lam-viec/?danh-sach=return")
     assert counters(response)["return"] == 1
+    assert codes_in(response) == [dossier.code]
+
+
+def test_a_step_given_to_the_one_stop_desk_is_in_its_process_tab(
+    client, province, citizen, procedure, one_stop_officer
+):
+    """Commune procedures start with the desk's own check (the demo's "TN" step)."""
+    from tinhso.catalog.models import ProcessStep
+
+    first = ProcessStep.objects.get(version=procedure, position=1)
+    first.responsible_role = "one_stop_officer"
+    first.responsible_agency = province["centre"]
+    first.save()
+    dossier = submit_online(citizen, procedure)
+    services.accept_dossier(actor=one_stop_officer, dossier=fresh(dossier))
+    services.start_processing(actor=one_stop_officer, dossier=fresh(dossier))
+
+    client.force_login(one_stop_officer)
+    response = client.get("/lam-viec/?danh-sach=process")
+    assert counters(response)["process"] == 1
     assert codes_in(response) == [dossier.code]
 
 
