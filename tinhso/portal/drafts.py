@@ -36,6 +36,7 @@ from tinhso.lib.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from tinhso.lib.text import normalize_text
 from tinhso.organizations.models import Agency
 from tinhso.portal.models import SubmissionDraft
+from tinhso.postal.services import choose_postal
 
 MAX_DOCUMENTS_PER_COMPONENT = 20
 
@@ -367,6 +368,12 @@ def save_return_method(
     if return_method == ReturnMethod.POST and not address:
         message = "Nhập địa chỉ nhận kết quả qua bưu chính."
         raise InvalidInput(message, errors={"address": message})
+    if return_method == ReturnMethod.POST and not applicant_of(draft).phone:
+        message = (
+            "Bưu điện cần số điện thoại của người nhận: nhập số điện thoại ở bước "
+            "“Người nộp”, hoặc chọn cách nhận khác."
+        )
+        raise InvalidInput(message, errors={"return_method": message})
     if len(address) > 500:
         message = "Địa chỉ tối đa 500 ký tự."
         raise InvalidInput(message, errors={"address": message})
@@ -393,16 +400,30 @@ def submit_draft(draft: SubmissionDraft, *, actor: Any) -> tuple[Dossier, bool]:
     if not draft.return_method:
         message = "Chọn cách nhận kết quả."
         raise InvalidInput(message, errors={"return_method": message})
-    dossier, created = submit_dossier(
-        actor=user,
-        procedure_code=draft.procedure_code,
-        agency_code=draft.agency.code,
-        form_data=draft.form_data,
-        return_method=draft.return_method,
-        applicant=applicant_of(draft),
-        idempotency_key=draft.idempotency_key,
-        components=draft.documents,
-    )
+    applicant = applicant_of(draft)
+    with transaction.atomic():
+        dossier, created = submit_dossier(
+            actor=user,
+            procedure_code=draft.procedure_code,
+            agency_code=draft.agency.code,
+            form_data=draft.form_data,
+            return_method=draft.return_method,
+            applicant=applicant,
+            idempotency_key=draft.idempotency_key,
+            components=draft.documents,
+        )
+        if created and draft.return_method == ReturnMethod.POST:
+            # The result goes by public post: the desk's postal page starts from this choice.
+            # In the same transaction: a refused choice leaves no dossier behind.
+            choose_postal(
+                actor=user,
+                dossier=dossier,
+                submit_by_post=False,
+                receive_by_post=True,
+                recipient_name=applicant.name,
+                recipient_phone=applicant.phone,
+                address=applicant.address,
+            )
     with transaction.atomic():
         changed = SubmissionDraft.objects.filter(pk=draft.pk, dossier__isnull=True).update(
             dossier=dossier,

@@ -682,6 +682,41 @@ def test_submit_creates_one_dossier_even_when_sent_twice(version, citizen, provi
     assert "được cấp khi Bộ phận Một cửa tiếp nhận hồ sơ" in text
 
 
+def test_receiving_by_post_records_the_postal_choice_with_the_dossier(version, citizen, province):
+    from tinhso.postal.models import PostalChoice
+
+    client = signed_in(citizen)
+    draft = start(client)
+    fill_everything(client, draft, province)
+    response = client.post(
+        url("submission_return", draft),
+        {"return_method": "post", "address": "Số 5 đường Lê Lợi, phường Mỹ Tho, Đồng Tháp"},
+    )
+    assert response.status_code == 302
+    client.post(url("submission_review", draft), {"idempotency_key": draft.idempotency_key})
+    dossier = Dossier.objects.get()
+    assert dossier.return_method == "post"
+    choice = PostalChoice.objects.get(dossier=dossier)
+    assert (choice.receive_by_post, choice.submit_by_post) == (True, False)
+    assert choice.recipient_phone == "0912000111"
+    assert choice.address == "Số 5 đường Lê Lợi, phường Mỹ Tho, Đồng Tháp"
+
+
+def test_receiving_by_post_needs_a_phone_number_for_the_postman(version, citizen, province):
+    client = signed_in(citizen)
+    draft = start(client)
+    fill_everything(client, draft, province)
+    client.post(url("submission_applicant", draft), {"phone": "", "email": "an@example.vn"})
+    response = client.post(
+        url("submission_return", draft),
+        {"return_method": "post", "address": "Số 5 đường Lê Lợi, phường Mỹ Tho"},
+    )
+    assert response.status_code == 422
+    assert "Bưu điện cần số điện thoại của người nhận" in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.return_method == "online"  # unchanged
+
+
 def test_a_stale_review_page_does_not_submit(version, citizen, province):
     client = signed_in(citizen)
     draft = start(client)
