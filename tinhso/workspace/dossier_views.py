@@ -40,6 +40,8 @@ from tinhso.dossiers.standard_forms import control_sheet_data, form_pdf, issue_f
 from tinhso.dossiers.workflow import TRANSITIONS
 from tinhso.identity.models import User
 from tinhso.lib.errors import Conflict, DomainError, InvalidInput, NotFound, PermissionDenied
+from tinhso.postal.queries import postal_summary
+from tinhso.postal.services import is_desk_officer
 from tinhso.printing.services import FormKind
 from tinhso.workspace import forms
 from tinhso.workspace.queries import DossierPage, dossier_page
@@ -114,6 +116,8 @@ def render_dossier(
             "actions": actions,
             "control_sheet_form": forms.ConfirmForm(dossier=page.dossier, user=user),
             "problem": problem,
+            "postal": postal_summary(page.dossier),
+            "handles_post": is_desk_officer(user, page.dossier),
         },
         status=status,
     )

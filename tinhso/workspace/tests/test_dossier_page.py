@@ -674,3 +674,31 @@ def test_a_form_without_its_hidden_fields_is_refused(client, online, one_stop_of
     assert response.status_code == 422
     assert "Trang đã cũ" in html_of(response)
     assert fresh(online).status == Status.SUBMITTED
+
+
+def test_the_postal_section_shows_the_applicants_choice_and_links_the_desk_to_shipments(
+    client, citizen, online, one_stop_officer, specialist
+):
+    from tinhso.postal.services import choose_postal
+
+    choose_postal(
+        actor=citizen,
+        dossier=online,
+        submit_by_post=False,
+        receive_by_post=True,
+        recipient_name="Nguyễn Văn An",
+        recipient_phone="0912000111",
+        address="Số 5 đường Lê Lợi, phường Một",
+    )
+    client.force_login(one_stop_officer)
+    html = client.get(f"/lam-viec/ho-so/{online.code}/").content.decode()
+    assert "Bưu chính công ích" in html
+    assert "Số 5 đường Lê Lợi, phường Một" in html
+    assert f'href="/lam-viec/buu-chinh/{online.code}/"' in html
+
+    services.accept_dossier(actor=one_stop_officer, dossier=online)
+    services.start_processing(actor=one_stop_officer, dossier=online)
+    client.force_login(specialist)
+    html = client.get(f"/lam-viec/ho-so/{online.code}/").content.decode()
+    assert "Số 5 đường Lê Lợi, phường Một" in html  # the specialist sees the choice
+    assert "/lam-viec/buu-chinh/" not in html  # but only the desk handles the post
