@@ -168,6 +168,30 @@ class WithdrawForm(ActionForm):
     )
 
 
+class PostalForm(ActionForm):
+    """The applicant's postal choice (tinhso.postal.services.choose_postal checks it)."""
+
+    submit_by_post = forms.BooleanField(label=_("Tôi gửi hồ sơ giấy qua bưu chính"), required=False)
+    receive_by_post = forms.BooleanField(
+        label=_("Tôi nhận kết quả qua bưu chính (phí chuyển phát theo giá của bưu điện)"),
+        required=False,
+    )
+    recipient_name = forms.CharField(label=_("Họ tên người nhận"), required=False, max_length=200)
+    recipient_phone = forms.CharField(
+        label=_("Số điện thoại người nhận"),
+        required=False,
+        max_length=20,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+    )
+    address = forms.CharField(
+        label=_("Địa chỉ nhận"),
+        help_text=_("Số nhà, đường, xã/phường, tỉnh."),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2, "autocomplete": "street-address"}),
+    )
+
+
 class RateForm(ActionForm):
     rating = forms.TypedChoiceField(
         label=_("Mức độ hài lòng của bạn"),

@@ -29,12 +29,16 @@ from tinhso.payments.services import start_payment
 from tinhso.portal import citizen_queries as queries
 from tinhso.portal.citizen_forms import (
     MyDossiersFilterForm,
+    PostalForm,
     ProcedureSearchForm,
     RateForm,
     SupplementForm,
     WithdrawForm,
     new_idempotency_key,
 )
+from tinhso.postal.models import PostalChoice
+from tinhso.postal.queries import postal_summary
+from tinhso.postal.services import CLOSED_STATUSES, choose_postal
 
 PROCEDURES_PER_PAGE = 20
 DOSSIERS_PER_PAGE = 20
@@ -165,6 +169,8 @@ def my_dossier(request: HttpRequest, code: str) -> HttpResponse:
             "dossier": queries.dossier_page(dossier, user, timezone.now()),
             "actions": actions,
             "can_pay": can_pay,
+            "postal": postal_summary(dossier),
+            "may_choose_post": dossier.status not in CLOSED_STATUSES,
         },
     )
 
@@ -404,6 +410,54 @@ def my_dossier_withdraw(request: HttpRequest, code: str) -> HttpResponse:
     return render(
         request,
         "portal/my_dossiers/withdraw.html",
+        {"dossier": queries.dossier_page(dossier, user, timezone.now()), "form": form},
+        status=422 if form.is_bound and form.errors else 200,
+    )
+
+
+@login_required
+def my_dossier_postal(request: HttpRequest, code: str) -> HttpResponse:
+    """Send the dossier and/or receive the result by public post, and where to deliver."""
+    user = _applicant(request)
+    dossier = _own(user, code)
+    if request.method == "POST" and _already_done(request, _posted_key(request)):
+        return _repeat(request, dossier.code)
+    if dossier.status in CLOSED_STATUSES:
+        return _not_allowed(request, dossier, _("đăng ký bưu chính"))
+    current = PostalChoice.objects.filter(dossier=dossier).first()
+    initial: dict[str, Any] = {
+        "idempotency_key": new_idempotency_key(),
+        "recipient_name": current.recipient_name if current else dossier.applicant_name,
+        "recipient_phone": current.recipient_phone if current else dossier.applicant_phone,
+        "address": current.address if current else dossier.applicant_address,
+        "submit_by_post": bool(current and current.submit_by_post),
+        "receive_by_post": bool(current and current.receive_by_post),
+    }
+    form = PostalForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            choose_postal(
+                actor=user,
+                dossier=dossier,
+                submit_by_post=form.cleaned_data["submit_by_post"],
+                receive_by_post=form.cleaned_data["receive_by_post"],
+                recipient_name=form.cleaned_data["recipient_name"],
+                recipient_phone=form.cleaned_data["recipient_phone"],
+                address=form.cleaned_data["address"],
+            )
+        except DomainError as exc:
+            errors = exc.extra.get("errors") or {}
+            for key, message in errors.items():
+                form.add_error(key if key in form.fields else None, str(message))
+            if not errors:
+                form.add_error(None, exc.detail)
+        else:
+            _remember(request, _posted_key(request))
+            messages.success(request, _("Đã lưu lựa chọn bưu chính của hồ sơ."))
+            return redirect(_dossier_url(dossier.code))
+    return render(
+        request,
+        "portal/my_dossiers/postal.html",
         {"dossier": queries.dossier_page(dossier, user, timezone.now()), "form": form},
         status=422 if form.is_bound and form.errors else 200,
     )

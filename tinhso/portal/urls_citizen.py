@@ -12,6 +12,7 @@ urlpatterns = [
     path("ho-so-cua-toi/<str:code>/bo-sung/", views.my_dossier_supplement, name="my_supplement"),
     path("ho-so-cua-toi/<str:code>/rut-ho-so/", views.my_dossier_withdraw, name="my_withdraw"),
     path("ho-so-cua-toi/<str:code>/danh-gia/", views.my_dossier_rate, name="my_rate"),
+    path("ho-so-cua-toi/<str:code>/buu-chinh/", views.my_dossier_postal, name="my_postal"),
     path("ho-so-cua-toi/<str:code>/thanh-toan/", views.my_dossier_pay, name="my_pay"),
     path(
         "ho-so-cua-toi/<str:code>/giay-to/<int:document_id>/",

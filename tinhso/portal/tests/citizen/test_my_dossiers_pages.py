@@ -561,3 +561,60 @@ def test_a_document_already_in_the_store_is_chosen_not_uploaded_again(
         dossier=dossier, component_code="UQ", document=mandate
     ).exists()
     assert StoredDocument.objects.filter(holder_id_number=citizen.citizen_id).count() == 2
+
+
+def test_the_citizen_chooses_to_send_and_receive_by_post(
+    received: Dossier, citizen: Any, other_citizen: Any
+) -> None:
+    from tinhso.postal.models import PostalChoice
+
+    client = signed_in(citizen)
+    page = client.get(f"/ho-so-cua-toi/{received.code}/").content.decode()
+    assert f'href="/ho-so-cua-toi/{received.code}/buu-chinh/"' in page
+    form = client.get(f"/ho-so-cua-toi/{received.code}/buu-chinh/")
+    assert form.status_code == 200
+    assert received.applicant_name in form.content.decode()  # prefilled
+    key = page_key(form)
+    bad = client.post(
+        f"/ho-so-cua-toi/{received.code}/buu-chinh/",
+        {
+            "idempotency_key": key,
+            "receive_by_post": "on",
+            "recipient_name": "Nguyễn Văn An",
+            "recipient_phone": "12345",
+            "address": "Số 5 đường Lê Lợi, phường Một",
+        },
+    )
+    assert bad.status_code == 422
+    html = bad.content.decode()
+    assert "Lỗi:" in html and "Số điện thoại gồm 10 hoặc 11 chữ số" in html
+    assert "Số 5 đường Lê Lợi, phường Một" in html  # kept
+    assert not PostalChoice.objects.exists()
+    done = client.post(
+        f"/ho-so-cua-toi/{received.code}/buu-chinh/",
+        {
+            "idempotency_key": key,
+            "submit_by_post": "on",
+            "receive_by_post": "on",
+            "recipient_name": "Nguyễn Văn An",
+            "recipient_phone": "0912000111",
+            "address": "Số 5 đường Lê Lợi, phường Một",
+        },
+    )
+    assert done.status_code == 302
+    choice = PostalChoice.objects.get(dossier=received)
+    assert (choice.submit_by_post, choice.receive_by_post) == (True, True)
+    page = client.get(f"/ho-so-cua-toi/{received.code}/").content.decode()
+    assert "Số 5 đường Lê Lợi, phường Một" in page
+    # Someone else's dossier: the same 404 as an unknown code.
+    assert (
+        signed_in(other_citizen).get(f"/ho-so-cua-toi/{received.code}/buu-chinh/").status_code
+        == 404
+    )
+
+
+def test_no_postal_choice_once_the_dossier_is_closed(returned: Dossier, citizen: Any) -> None:
+    client = signed_in(citizen)
+    assert "/buu-chinh/" not in client.get(f"/ho-so-cua-toi/{returned.code}/").content.decode()
+    response = client.get(f"/ho-so-cua-toi/{returned.code}/buu-chinh/")
+    assert response.status_code == 302
