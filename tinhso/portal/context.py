@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from tinhso.identity.models import Role, User
 from tinhso.portal.queries import province_name, root_agency
@@ -30,7 +31,7 @@ def _items(request: HttpRequest) -> list[NavigationItem]:
     """The main navigation for who is signed in. A page that is not installed (its URL name
     does not resolve) is simply left out."""
     user = getattr(request, "user", None)
-    wanted: list[tuple[str, str]] = [("portal:procedures", _("Thủ tục"))]
+    wanted: list[tuple[str, str]] = [("portal:procedures", pgettext("navigation", "Thủ tục"))]
     if isinstance(user, User) and user.is_authenticated:
         if user.kind == User.Kind.STAFF:
             from tinhso.identity.access import active_assignments
