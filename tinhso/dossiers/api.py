@@ -17,6 +17,7 @@ from ninja.throttling import AnonRateThrottle
 from tinhso.attachments.api import document_response
 from tinhso.attachments.services import get_document_for, read_upload
 from tinhso.core.auth import staff_or_citizen
+from tinhso.core.http import pdf_response
 from tinhso.dossiers import services
 from tinhso.dossiers.access import (
     get_dossier_for,
@@ -538,9 +539,7 @@ def issued_form_pdf(request: HttpRequest, code: str, form_id: int) -> HttpRespon
     form = dossier.forms.filter(pk=form_id).select_related("dossier").first()
     if form is None:
         raise NotFound("Không có biểu mẫu này trong hồ sơ.")
-    response = HttpResponse(form_pdf(form), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{code}-{form.kind}.pdf"'
-    return response
+    return pdf_response(form_pdf(form), f"{dossier.code}-{form.kind}.pdf")
 
 
 @router.get(

@@ -11,20 +11,13 @@ from ninja import Router, Schema
 from ninja.responses import Status as Reply
 
 from tinhso.core.auth import staff_or_citizen
+from tinhso.core.http import pdf_response
 from tinhso.dossiers.access import get_dossier_for
 from tinhso.identity.models import User
 from tinhso.payments import services
 from tinhso.payments.access import get_intent_for, may_see
 from tinhso.payments.models import PaymentIntent
 from tinhso.payments.receipts import receipt_pdf
-
-
-def pdf_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
-
 
 router = Router(tags=["thanh toán"])
 

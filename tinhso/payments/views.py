@@ -13,10 +13,10 @@ from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_GET
 
+from tinhso.core.http import pdf_response
 from tinhso.lib.errors import DomainError
 from tinhso.payments import services
 from tinhso.payments.access import get_intent_for
-from tinhso.payments.api import pdf_response
 from tinhso.payments.receipts import money, receipt_pdf
 
 #: What the applicant reads, by outcome (the intent's state, refined by the gateway's answer).

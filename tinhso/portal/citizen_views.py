@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from tinhso.attachments.api import document_response
 from tinhso.attachments.services import get_document_for, store_document
+from tinhso.core.http import already_done, pdf_response, remember
 from tinhso.dossiers import services as dossier_services
 from tinhso.dossiers.models import Dossier, Status
 from tinhso.dossiers.standard_forms import form_pdf
@@ -42,8 +43,6 @@ from tinhso.postal.services import CLOSED_STATUSES, choose_postal
 
 PROCEDURES_PER_PAGE = 20
 DOSSIERS_PER_PAGE = 20
-DONE_KEYS = "portal_citizen_done_actions"
-MAX_DONE_KEYS = 50
 
 
 # --- procedures (public) --------------------------------------------------------------------
@@ -212,25 +211,10 @@ def my_dossier_form(request: HttpRequest, code: str, form_id: int) -> HttpRespon
         content = form_pdf(form)
     except DomainError as exc:
         return _problem(request, exc)
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{dossier.code}-{form.kind}.pdf"'
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return pdf_response(content, f"{dossier.code}-{form.kind}.pdf")
 
 
 # --- actions --------------------------------------------------------------------------------
-
-
-def _already_done(request: HttpRequest, key: str) -> bool:
-    return bool(key) and key in request.session.get(DONE_KEYS, [])
-
-
-def _remember(request: HttpRequest, key: str) -> None:
-    if not key:
-        return
-    done = [k for k in request.session.get(DONE_KEYS, []) if k != key]
-    request.session[DONE_KEYS] = [*done, key][-MAX_DONE_KEYS:]
 
 
 def _posted_key(request: HttpRequest) -> str:
@@ -271,7 +255,7 @@ def my_dossier_supplement(request: HttpRequest, code: str) -> HttpResponse:
     hidden fields) so nothing is uploaded twice."""
     user = _applicant(request)
     dossier = _own(user, code)
-    if request.method == "POST" and _already_done(request, _posted_key(request)):
+    if request.method == "POST" and already_done(request, _posted_key(request)):
         return _repeat(request, dossier.code)
     if "supplement" not in dossier_services.allowed_actions(user, dossier):
         return _not_allowed(request, dossier, _("nộp bổ sung"))
@@ -308,7 +292,7 @@ def my_dossier_supplement(request: HttpRequest, code: str) -> HttpResponse:
                         lambda key: form.field_for_component(key.removeprefix("components.")),
                     )
                 else:
-                    _remember(request, _posted_key(request))
+                    remember(request, _posted_key(request))
                     messages.success(
                         request,
                         _("Đã nộp bổ sung hồ sơ %(code)s. Cơ quan giải quyết sẽ tiếp tục xử lý.")
@@ -391,7 +375,7 @@ def my_dossier_withdraw(request: HttpRequest, code: str) -> HttpResponse:
     """Ask for confirmation (GET), then withdraw (POST)."""
     user = _applicant(request)
     dossier = _own(user, code)
-    if request.method == "POST" and _already_done(request, _posted_key(request)):
+    if request.method == "POST" and already_done(request, _posted_key(request)):
         return _repeat(request, dossier.code)
     if "withdraw" not in dossier_services.allowed_actions(user, dossier):
         return _not_allowed(request, dossier, _("rút hồ sơ"))
@@ -404,7 +388,7 @@ def my_dossier_withdraw(request: HttpRequest, code: str) -> HttpResponse:
         except DomainError as exc:
             _apply_errors(form, exc, lambda key: "reason" if key == "reason" else None)
         else:
-            _remember(request, _posted_key(request))
+            remember(request, _posted_key(request))
             messages.success(request, _("Đã rút hồ sơ %(code)s.") % {"code": dossier.code})
             return redirect(_dossier_url(dossier.code))
     return render(
@@ -420,7 +404,7 @@ def my_dossier_postal(request: HttpRequest, code: str) -> HttpResponse:
     """Send the dossier and/or receive the result by public post, and where to deliver."""
     user = _applicant(request)
     dossier = _own(user, code)
-    if request.method == "POST" and _already_done(request, _posted_key(request)):
+    if request.method == "POST" and already_done(request, _posted_key(request)):
         return _repeat(request, dossier.code)
     if dossier.status in CLOSED_STATUSES:
         return _not_allowed(request, dossier, _("đăng ký bưu chính"))
@@ -452,7 +436,7 @@ def my_dossier_postal(request: HttpRequest, code: str) -> HttpResponse:
             if not errors:
                 form.add_error(None, exc.detail)
         else:
-            _remember(request, _posted_key(request))
+            remember(request, _posted_key(request))
             messages.success(request, _("Đã lưu lựa chọn bưu chính của hồ sơ."))
             return redirect(_dossier_url(dossier.code))
     return render(
@@ -467,7 +451,7 @@ def my_dossier_postal(request: HttpRequest, code: str) -> HttpResponse:
 def my_dossier_rate(request: HttpRequest, code: str) -> HttpResponse:
     user = _applicant(request)
     dossier = _own(user, code)
-    if request.method == "POST" and _already_done(request, _posted_key(request)):
+    if request.method == "POST" and already_done(request, _posted_key(request)):
         return _repeat(request, dossier.code)
     if "rate" not in dossier_services.allowed_actions(user, dossier):
         return _not_allowed(request, dossier, _("đánh giá"))
@@ -483,7 +467,7 @@ def my_dossier_rate(request: HttpRequest, code: str) -> HttpResponse:
         except DomainError as exc:
             _apply_errors(form, exc, lambda key: key if key in ("rating", "comment") else None)
         else:
-            _remember(request, _posted_key(request))
+            remember(request, _posted_key(request))
             messages.success(request, _("Cảm ơn bạn đã đánh giá. Ý kiến của bạn đã được ghi nhận."))
             return redirect(_dossier_url(dossier.code))
     return render(

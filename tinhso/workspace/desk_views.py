@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from tinhso.attachments.models import StoredDocument
 from tinhso.attachments.services import store_or_find_document
 from tinhso.catalog.services import validate_form_data
+from tinhso.core.http import pdf_response
 from tinhso.dossiers.models import ApplicantKind, Channel, ReturnMethod
 from tinhso.dossiers.services import Applicant, receive_in_person
 from tinhso.identity.models import User
@@ -484,9 +485,7 @@ def desk_receipt(request: HttpRequest, code: str) -> HttpResponse:
         dossier_code, pdf = queries.receipt_pdf(user, code)
     except domain.NotFound as exc:
         raise_not_found(exc)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="giay-tiep-nhan-{dossier_code}.pdf"'
-    return response
+    return pdf_response(pdf, f"giay-tiep-nhan-{dossier_code}.pdf")
 
 
 def raise_not_found(exc: DomainError) -> NoReturn:

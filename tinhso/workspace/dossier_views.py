@@ -33,6 +33,7 @@ from tinhso.attachments.services import (
     read_document,
     read_upload,
 )
+from tinhso.core.http import already_done, pdf_response, remember
 from tinhso.dossiers import services
 from tinhso.dossiers.access import get_dossier_for
 from tinhso.dossiers.models import Dossier, Status
@@ -60,8 +61,6 @@ FIELD_OF_ERROR = {
     "new_due_at": "new_due_date",
     "items": "components",
 }
-DONE_KEYS = "workspace_done_actions"
-KEPT_KEYS = 50
 
 
 def staff_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -319,15 +318,6 @@ def _render_action(
     )
 
 
-def _already_done(request: HttpRequest, key: str) -> bool:
-    return key in request.session.get(DONE_KEYS, [])
-
-
-def _remember(request: HttpRequest, key: str) -> None:
-    done = [k for k in request.session.get(DONE_KEYS, []) if k != key]
-    request.session[DONE_KEYS] = [*done, key][-KEPT_KEYS:]
-
-
 def _apply_errors(form: forms.ActionForm, exc: DomainError) -> None:
     errors = exc.extra.get("errors") or {}
     placed = False
@@ -361,7 +351,7 @@ def dossier_action(request: HttpRequest, user: User, code: str, slug: str) -> Ht
 
     form = _form(action, dossier, user, request.POST, request.FILES)
     key = str(request.POST.get("idempotency_key", ""))[:100]
-    if key and _already_done(request, key):
+    if key and already_done(request, key):
         messages.info(request, _("Thao tác này đã được ghi nhận trước đó; không thực hiện lại."))
         return redirect("workspace:dossier", code=dossier.code)
     posted_version = str(request.POST.get("version", ""))
@@ -399,7 +389,7 @@ def dossier_action(request: HttpRequest, user: User, code: str, slug: str) -> Ht
         _apply_errors(form, exc)
         return _render_action(request, action, dossier, form, exc.status)
     if key:
-        _remember(request, key)
+        remember(request, key)
     finished = getattr(outcome, "status", None) == Status.PROCESSED
     messages.success(
         request, str(action.finished if finished and action.finished else action.success)
@@ -483,11 +473,7 @@ def issued_form_pdf(request: HttpRequest, user: User, code: str, form_id: int) -
         return render(
             request, "workspace/document_problem.html", {"problem": exc.detail}, status=500
         )
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = (
-        content_disposition_header(True, f"{dossier.code}-{form.kind}.pdf") or ""
-    )
-    return response
+    return pdf_response(pdf, f"{dossier.code}-{form.kind}.pdf")
 
 
 @require_POST
@@ -496,7 +482,7 @@ def print_control_sheet(request: HttpRequest, user: User, code: str) -> HttpResp
     """Issue the process control sheet as it stands now; it joins the issued forms."""
     dossier = _dossier(user, code)
     key = str(request.POST.get("idempotency_key", ""))[:100]
-    if key and _already_done(request, key):
+    if key and already_done(request, key):
         return redirect(reverse("workspace:dossier", kwargs={"code": dossier.code}) + "#bieu-mau")
     try:
         with transaction.atomic():
@@ -506,7 +492,7 @@ def print_control_sheet(request: HttpRequest, user: User, code: str) -> HttpResp
     except DomainError as exc:
         return render_dossier(request, user, dossier.code, status=exc.status, problem=exc.detail)
     if key:
-        _remember(request, key)
+        remember(request, key)
     messages.success(
         request,
         _("Đã lập %(title)s; tải bản PDF trong mục Biểu mẫu đã cấp.") % {"title": issued.title},
