@@ -3,18 +3,15 @@ rendered as ``application/problem+json`` (RFC 9457) with a Vietnamese ``detail``
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
-from django.utils import timezone
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
-from ninja.renderers import JSONRenderer
-from ninja.responses import NinjaJSONEncoder
 
+from tinhso.core.rendering import LocalTimeRenderer
 from tinhso.lib.errors import DomainError
 
 PROBLEM = "application/problem+json"
@@ -37,19 +34,6 @@ def problem(
     return response
 
 
-class LocalTimeEncoder(NinjaJSONEncoder):
-    """Instants leave the API in Vietnamese local time (+07:00), as people read them."""
-
-    def default(self, o: Any) -> Any:
-        if isinstance(o, dt.datetime) and timezone.is_aware(o):
-            return timezone.localtime(o).isoformat()
-        return super().default(o)
-
-
-class LocalTimeRenderer(JSONRenderer):
-    encoder_class = LocalTimeEncoder
-
-
 api = NinjaAPI(
     renderer=LocalTimeRenderer(),
     title="tinhso API",
@@ -63,6 +47,7 @@ api = NinjaAPI(
     openapi_url="/openapi.json",
     auth=None,
 )
+
 
 TITLES = {
     400: "Yêu cầu không hợp lệ",

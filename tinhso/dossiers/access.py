@@ -4,16 +4,46 @@ applicants see their own; anyone else gets NotFound, exactly as for a code that 
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, NamedTuple, Protocol
 
 from django.db.models import Q, QuerySet
 
 from tinhso.dossiers.models import Dossier, DossierStep
-from tinhso.dossiers.workflow import APPLICANT, Transition
+from tinhso.dossiers.workflow import APPLICANT, TRANSITIONS, Transition
 from tinhso.identity.access import active_assignments, is_provincial_administrator
+from tinhso.identity.models import Role
 from tinhso.lib.errors import NotFound, PermissionDenied
 from tinhso.organizations.models import Agency
 from tinhso.organizations.services import descendant_ids, parent_map
+
+
+class AgencyNode(Protocol):
+    """What the role checks need of an agency: itself and its parent (an ``Agency`` or an
+    :class:`AgencyRef` read by plain SQL)."""
+
+    @property
+    def pk(self) -> Any: ...
+
+    @property
+    def parent_id(self) -> int | None: ...
+
+
+class AgencyRef(NamedTuple):
+    pk: int
+    parent_id: int | None
+
+
+class StepRef(NamedTuple):
+    """What visibility and the allowed actions need of a process step."""
+
+    agency: AgencyNode
+    role: str
+    is_inter_agency: bool
+    state: str
+
+
+ROUTED_STATES = frozenset({DossierStep.State.ACTIVE, DossierStep.State.DONE})
 
 
 def _not_found(code: str) -> NotFound:
@@ -47,14 +77,38 @@ def visible_dossiers(user: Any) -> QuerySet[Dossier]:
         # grows past what PostgreSQL hashes in work_mem; filters by receiving agency avoid it.
         routed = (
             DossierStep.objects.filter(agency_id__in=agency_ids)
-            .filter(
-                Q(is_inter_agency=False)
-                | Q(state__in=[DossierStep.State.ACTIVE, DossierStep.State.DONE])
-            )
+            .filter(Q(is_inter_agency=False) | Q(state__in=ROUTED_STATES))
             .values("dossier_id")
         )
         condition |= Q(agency_id__in=agency_ids) | Q(pk__in=routed)
     return Dossier.objects.filter(condition)
+
+
+def may_see(
+    user: Any,
+    *,
+    applicant_id: int | None,
+    agency: AgencyNode,
+    steps: Iterable[StepRef],
+    tree: AgencyTree | None = None,
+) -> bool:
+    """:func:`visible_dossiers` for one dossier already read: the same rule, evaluated in
+    Python on its receiving agency and steps (a test keeps the two in agreement)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    if applicant_id is not None and applicant_id == user.pk:
+        return True
+    if is_provincial_administrator(user):
+        return True
+    direct = {a.agency_id for a in active_assignments(user)}
+    if not direct:
+        return False
+    tree = tree or AgencyTree()
+    return tree.within(agency, direct) or any(
+        (not step.is_inter_agency or step.state in ROUTED_STATES)
+        and tree.within(step.agency, direct)
+        for step in steps
+    )
 
 
 def received_by_my_agencies(user: Any) -> QuerySet[Dossier]:
@@ -77,19 +131,44 @@ def get_dossier_for(user: Any, code: str, *, for_write: bool = False) -> Dossier
     return dossier
 
 
-def roles_in(user: Any, agency: Agency) -> set[str]:
+class AgencyTree:
+    """Walks up the agency tree from a node whose parent is known, reading the whole tree
+    (``parent_map``) only when a walk goes beyond that parent, and at most once."""
+
+    def __init__(self) -> None:
+        self._parents: dict[int, int | None] | None = None
+
+    def chain(self, node: AgencyNode) -> Iterator[int]:
+        """``node`` and the agencies above it, nearest first."""
+        yield node.pk
+        seen = {node.pk}
+        current = node.parent_id
+        while current is not None and current not in seen:
+            yield current
+            seen.add(current)
+            if self._parents is None:
+                self._parents = parent_map()
+            current = self._parents.get(current)
+
+    def within(self, node: AgencyNode, roots: set[int]) -> bool:
+        """Whether ``node`` is one of ``roots`` or below one of them."""
+        return any(agency_id in roots for agency_id in self.chain(node))
+
+
+def roles_in(user: Any, agency: AgencyNode, tree: AgencyTree | None = None) -> set[str]:
     """Roles the user holds in ``agency`` or in an agency above it (a department's leader leads
     its divisions too)."""
     assignments = active_assignments(user)
     if not assignments:
         return set()
-    held = {a.agency_id for a in assignments}
-    if agency.pk in held:  # the common case needs no walk up the tree
-        chain = {agency.pk}
-        if agency.parent_id is not None:
-            chain |= _chain_above(agency.parent_id)
-    else:
-        chain = {agency.pk} | _chain_above(agency.parent_id)
+    remaining = {a.agency_id for a in assignments}
+    chain = set()
+    for agency_id in (tree or AgencyTree()).chain(agency):
+        if agency_id in remaining:
+            chain.add(agency_id)
+            remaining.discard(agency_id)
+            if not remaining:  # every agency the user works in is placed: stop walking
+                break
     return {a.role for a in assignments if a.agency_id in chain}
 
 
@@ -116,18 +195,6 @@ def role_holding_agency(user: Any, agency: Agency, allowed: set[str]) -> Agency 
     return None
 
 
-def _chain_above(agency_id: int | None) -> set[int]:
-    if agency_id is None:
-        return set()
-    parents = parent_map()
-    chain: set[int] = set()
-    current: int | None = agency_id
-    while current is not None and current not in chain:
-        chain.add(current)
-        current = parents.get(current)
-    return chain
-
-
 def may_act(user: Any, dossier: Dossier, rule: Transition, agency: Agency | None = None) -> bool:
     """Whether ``user`` may take ``rule`` on ``dossier`` (at ``agency``, default the receiving
     agency): the applicant for applicant actions, otherwise a matching role there."""
@@ -145,3 +212,50 @@ def require_may_act(
         raise PermissionDenied(
             f"Bạn không có vai trò để «{rule.label.lower()}» hồ sơ {dossier.code}."
         )
+
+
+def permitted_actions(
+    user: Any,
+    *,
+    status: str,
+    rating: int | None,
+    applicant_id: int | None,
+    agency: AgencyNode,
+    steps: Iterable[StepRef],
+    has_extension: Callable[[], bool],
+    tree: AgencyTree | None = None,
+) -> list[str]:
+    """The actions of the state machine ``user`` may take now on a dossier described by these
+    values (``has_extension`` is asked only when "extend" is otherwise possible)."""
+    memo: dict[int, set[str]] = {}
+    tree = tree or AgencyTree()
+
+    def roles(node: AgencyNode) -> set[str]:
+        if node.pk not in memo:
+            memo[node.pk] = roles_in(user, node, tree)
+        return memo[node.pk]
+
+    active = [s for s in steps if s.state == DossierStep.State.ACTIVE]
+    actions = []
+    for action, rule in TRANSITIONS.items():
+        if status not in rule.sources:
+            continue
+        if action == "rate" and rating is not None:
+            continue
+        if action == "complete_step":
+            if any(roles(s.agency) & {s.role, Role.HEAD_OF_UNIT, Role.LEADER} for s in active):
+                actions.append(action)
+            continue
+        applicant_may = (
+            APPLICANT in rule.actors and applicant_id is not None and applicant_id == user.pk
+        )
+        if (
+            applicant_may
+            or roles(agency) & rule.actors
+            or (
+                action in {"request_supplement", "require_payment", "stop"}
+                and any(roles(s.agency) & rule.actors for s in active)
+            )
+        ) and not (action == "extend" and has_extension()):
+            actions.append(action)
+    return actions

@@ -6,7 +6,7 @@ from typing import Any, Literal, cast
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Field, File, Form, Header, Query, Router, Schema, UploadedFile
@@ -18,6 +18,7 @@ from tinhso.attachments.api import document_response
 from tinhso.attachments.services import get_document_for, read_upload
 from tinhso.core.auth import staff_or_citizen
 from tinhso.core.http import pdf_response
+from tinhso.core.rendering import api_response
 from tinhso.dossiers import services
 from tinhso.dossiers.access import (
     get_dossier_for,
@@ -25,15 +26,16 @@ from tinhso.dossiers.access import (
     visible_dossiers,
     work_agency_ids,
 )
-from tinhso.dossiers.lookup import lookup_dossier
 from tinhso.dossiers.models import (
     DeadlineAlert,
-    Dossier,
-    DossierDocument,
-    DossierEvent,
-    DossierStep,
     IssuedForm,
     Status,
+)
+from tinhso.dossiers.reads import (
+    SUMMARY_COLUMNS,
+    dossier_detail,
+    lookup_document,
+    summary_document,
 )
 from tinhso.dossiers.standard_forms import (
     control_sheet_data,
@@ -44,10 +46,14 @@ from tinhso.dossiers.standard_forms import (
 from tinhso.dossiers.statistics import dossier_statistics, statistics_workbook
 from tinhso.identity.models import User
 from tinhso.lib.errors import InvalidInput, NotFound, PermissionDenied
+from tinhso.organizations.models import Agency
 from tinhso.printing.schemas import MAX_REGISTER_ROWS
 from tinhso.printing.services import FormKind, render_form
 
 router = Router(tags=["hồ sơ"], auth=staff_or_citizen)
+
+PAGE_SIZE = 50
+MAX_PAGE_SIZE = 100
 
 
 class ApplicantIn(Schema):
@@ -113,26 +119,6 @@ class DossierOut(Schema):
     rating: int | None
     version: int
 
-    @staticmethod
-    def resolve_status_label(obj: Dossier) -> str:
-        return Status(obj.status).label
-
-    @staticmethod
-    def resolve_procedure_code(obj: Dossier) -> str:
-        return obj.procedure_version.procedure.code
-
-    @staticmethod
-    def resolve_procedure_name(obj: Dossier) -> str:
-        return obj.procedure_version.name
-
-    @staticmethod
-    def resolve_agency_code(obj: Dossier) -> str:
-        return obj.agency.code
-
-    @staticmethod
-    def resolve_agency_name(obj: Dossier) -> str:
-        return obj.agency.name
-
 
 class StepOut(Schema):
     position: int
@@ -149,18 +135,6 @@ class StepOut(Schema):
     taken_by: str | None
     result: str
     timeliness: str
-
-    @staticmethod
-    def resolve_agency_code(obj: DossierStep) -> str:
-        return obj.agency.code
-
-    @staticmethod
-    def resolve_given_by(obj: DossierStep) -> str | None:
-        return obj.given_by.full_name if obj.given_by else None
-
-    @staticmethod
-    def resolve_taken_by(obj: DossierStep) -> str | None:
-        return obj.taken_by.full_name if obj.taken_by else None
 
 
 class EventOut(Schema):
@@ -182,22 +156,6 @@ class DossierDocumentOut(Schema):
     reused: bool = Field(description="Dùng lại giấy tờ đã có trong kho (không nộp lại)")
     url: str
 
-    @staticmethod
-    def resolve_title(obj: DossierDocument) -> str:
-        return obj.document.title
-
-    @staticmethod
-    def resolve_content_type(obj: DossierDocument) -> str:
-        return obj.document.content_type
-
-    @staticmethod
-    def resolve_size(obj: DossierDocument) -> int:
-        return obj.document.size
-
-    @staticmethod
-    def resolve_url(obj: DossierDocument) -> str:
-        return f"/api/v1/dossiers/{obj.dossier.code}/documents/{obj.document_id}"
-
 
 class DossierDetailOut(DossierOut):
     applicant_kind: str
@@ -213,22 +171,6 @@ class DossierDetailOut(DossierOut):
     events: list[EventOut]
     documents: list[DossierDocumentOut]
     allowed_actions: list[str]
-
-    @staticmethod
-    def resolve_steps(obj: Dossier) -> list[DossierStep]:
-        return list(obj.steps.all())
-
-    @staticmethod
-    def resolve_events(obj: Dossier) -> list[DossierEvent]:
-        return list(obj.events.all())
-
-    @staticmethod
-    def resolve_documents(obj: Dossier) -> list[DossierDocument]:
-        return list(obj.documents.all())
-
-    @staticmethod
-    def resolve_allowed_actions(obj: Dossier, context: Any) -> list[str]:
-        return services.allowed_actions(context["request"].user, obj)
 
 
 class ReasonIn(Schema):
@@ -289,25 +231,10 @@ def _user(request: HttpRequest) -> User:
     return cast(User, request.user)
 
 
-def _detail_queryset(request: HttpRequest) -> QuerySet[Dossier]:
-    return (
-        visible_dossiers(request.user)
-        .select_related("agency", "procedure_version__procedure")
-        .prefetch_related(
-            Prefetch("steps", DossierStep.objects.select_related("agency", "given_by", "taken_by")),
-            "events",
-            Prefetch("documents", DossierDocument.objects.select_related("document", "dossier")),
-        )
-    )
-
-
-def _detail(request: HttpRequest, code: str) -> Dossier:
-    """The dossier with everything its detail shows, in one query plus prefetches, through the
-    same visibility rule as ``get_dossier_for``."""
-    dossier = _detail_queryset(request).filter(code=code.strip().upper()).first()
-    if dossier is None:
-        raise NotFound(f"Không tìm thấy hồ sơ {code}.")
-    return dossier
+def _detail(request: HttpRequest, code: str, status: int = 200) -> HttpResponse:
+    """The dossier document (``DossierDetailOut``), built by ``reads.dossier_document`` through
+    the same visibility rule as ``get_dossier_for``."""
+    return api_response(request, dossier_detail(request.user, code), status)
 
 
 @router.post(
@@ -319,7 +246,7 @@ def submit(
     request: HttpRequest,
     payload: SubmitIn,
     idempotency_key: str | None = Header(None, alias="Idempotency-Key"),
-) -> Reply[Dossier]:
+) -> HttpResponse:
     dossier, created = services.submit_dossier(
         actor=_user(request),
         procedure_code=payload.procedure_code,
@@ -330,13 +257,13 @@ def submit(
         idempotency_key=idempotency_key,
         components=payload.components,
     )
-    return Reply(201 if created else 200, _detail(request, dossier.code))
+    return _detail(request, dossier.code, 201 if created else 200)
 
 
 @router.post(
     "/desk", response={201: DossierDetailOut}, summary="Tiếp nhận trực tiếp tại Bộ phận Một cửa"
 )
-def receive_at_desk(request: HttpRequest, payload: DeskIn) -> Reply[Dossier]:
+def receive_at_desk(request: HttpRequest, payload: DeskIn) -> HttpResponse:
     dossier = services.receive_in_person(
         actor=_user(request),
         agency_code=payload.agency_code,
@@ -348,27 +275,38 @@ def receive_at_desk(request: HttpRequest, payload: DeskIn) -> Reply[Dossier]:
         channel=payload.channel,
         documents=payload.documents,
     )
-    return Reply(201, _detail(request, dossier.code))
+    return _detail(request, dossier.code, 201)
+
+
+class DossierPage(Schema):
+    items: list[DossierOut]
+    count: int = Field(description="Số hồ sơ khớp bộ lọc (mọi trang)")
+
+
+class PageIn(Schema):
+    page: int = Field(1, ge=1)
+    page_size: int = Field(PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE)
 
 
 @router.get(
     "",
-    response=list[DossierOut],
+    response=DossierPage,
     summary="Danh sách hồ sơ (cán bộ: hồ sơ của cơ quan; công dân: hồ sơ của mình)",
 )
-@paginate(PageNumberPagination, page_size=50)
-def worklist(request: HttpRequest, filters: Query[WorklistFilter]) -> QuerySet[Dossier]:
-    dossiers = (
-        visible_dossiers(request.user)
-        .select_related("agency", "procedure_version__procedure")
-        .order_by("due_at", "pk")
-    )
+def worklist(
+    request: HttpRequest, filters: Query[WorklistFilter], paging: Query[PageIn]
+) -> HttpResponse:
+    dossiers = visible_dossiers(request.user)
     if filters.status:
         dossiers = dossiers.filter(status=filters.status)
     if filters.agency:
-        dossiers = dossiers.filter(
-            Q(agency__code=filters.agency.upper()) | Q(agency__identifier=filters.agency.upper())
+        # Resolved first, so that the page is read along the worklist index (agency, status,
+        # due_at, id) rather than through a join on the agency's codes.
+        code = filters.agency.upper()
+        agency_ids = list(
+            Agency.objects.filter(Q(code=code) | Q(identifier=code)).values_list("pk", flat=True)
         )
+        dossiers = dossiers.filter(agency_id__in=agency_ids)
     if filters.procedure:
         dossiers = dossiers.filter(procedure_version__procedure__code=filters.procedure)
     if filters.overdue:
@@ -382,27 +320,33 @@ def worklist(request: HttpRequest, filters: Query[WorklistFilter]) -> QuerySet[D
         dossiers = dossiers.filter(
             Q(code__icontains=filters.q) | Q(applicant_name__icontains=filters.q)
         )
-    return dossiers
+    start = (paging.page - 1) * paging.page_size
+    rows = dossiers.order_by("due_at", "pk").values_list(*SUMMARY_COLUMNS)
+    document = {
+        "items": [summary_document(row) for row in rows[start : start + paging.page_size]],
+        "count": dossiers.count(),
+    }
+    return api_response(request, document)
 
 
 @router.get("/{code}", response=DossierDetailOut, summary="Chi tiết hồ sơ")
-def detail(request: HttpRequest, code: str) -> Dossier:
+def detail(request: HttpRequest, code: str) -> HttpResponse:
     return _detail(request, code)
 
 
-def _act(request: HttpRequest, code: str, action: Any, **kwargs: Any) -> Dossier:
+def _act(request: HttpRequest, code: str, action: Any, **kwargs: Any) -> HttpResponse:
     dossier = get_dossier_for(request.user, code)
     action(actor=_user(request), dossier=dossier, **kwargs)
     return _detail(request, code)
 
 
 @router.post("/{code}/accept", response=DossierDetailOut, summary="Tiếp nhận")
-def accept(request: HttpRequest, code: str) -> Dossier:
+def accept(request: HttpRequest, code: str) -> HttpResponse:
     return _act(request, code, services.accept_dossier)
 
 
 @router.post("/{code}/refuse", response=DossierDetailOut, summary="Từ chối tiếp nhận")
-def refuse(request: HttpRequest, code: str, payload: ReasonIn) -> Dossier:
+def refuse(request: HttpRequest, code: str, payload: ReasonIn) -> HttpResponse:
     return _act(request, code, services.refuse_dossier, reason=payload.reason)
 
 
@@ -411,14 +355,16 @@ def refuse(request: HttpRequest, code: str, payload: ReasonIn) -> Dossier:
     response=DossierDetailOut,
     summary="Yêu cầu bổ sung, hoàn thiện hồ sơ",
 )
-def request_supplement(request: HttpRequest, code: str, payload: SupplementRequestIn) -> Dossier:
+def request_supplement(
+    request: HttpRequest, code: str, payload: SupplementRequestIn
+) -> HttpResponse:
     return _act(
         request, code, services.request_supplement, items=payload.items, reason=payload.reason
     )
 
 
 @router.post("/{code}/supplement", response=DossierDetailOut, summary="Nộp bổ sung")
-def supplement(request: HttpRequest, code: str, payload: SupplementIn) -> Dossier:
+def supplement(request: HttpRequest, code: str, payload: SupplementIn) -> HttpResponse:
     return _act(
         request,
         code,
@@ -433,7 +379,7 @@ def supplement(request: HttpRequest, code: str, payload: SupplementIn) -> Dossie
     response=DossierDetailOut,
     summary="Chuyển hồ sơ sang xử lý (bước đầu của quy trình nội bộ)",
 )
-def start_processing(request: HttpRequest, code: str) -> Dossier:
+def start_processing(request: HttpRequest, code: str) -> HttpResponse:
     return _act(request, code, services.start_processing)
 
 
@@ -442,7 +388,7 @@ def start_processing(request: HttpRequest, code: str) -> Dossier:
     response=DossierDetailOut,
     summary="Hoàn thành một bước (thẩm định, liên thông, phê duyệt…)",
 )
-def complete_step(request: HttpRequest, code: str, payload: CompleteStepIn) -> Dossier:
+def complete_step(request: HttpRequest, code: str, payload: CompleteStepIn) -> HttpResponse:
     return _act(
         request, code, services.complete_step, step_code=payload.step, result=payload.result
     )
@@ -453,36 +399,36 @@ def complete_step(request: HttpRequest, code: str, payload: CompleteStepIn) -> D
     response=DossierDetailOut,
     summary="Yêu cầu thực hiện nghĩa vụ tài chính",
 )
-def require_payment(request: HttpRequest, code: str, payload: PaymentIn) -> Dossier:
+def require_payment(request: HttpRequest, code: str, payload: PaymentIn) -> HttpResponse:
     return _act(request, code, services.require_payment, amount=payload.amount, note=payload.note)
 
 
 @router.post(
     "/{code}/settle-payment", response=DossierDetailOut, summary="Xác nhận đã nộp phí hoặc miễn"
 )
-def settle_payment(request: HttpRequest, code: str, payload: SettleIn) -> Dossier:
+def settle_payment(request: HttpRequest, code: str, payload: SettleIn) -> HttpResponse:
     return _act(request, code, services.settle_payment, outcome=payload.outcome, note=payload.note)
 
 
 @router.post("/{code}/extend", response=DossierDetailOut, summary="Gia hạn (một lần), xin lỗi")
-def extend(request: HttpRequest, code: str, payload: ExtendIn) -> Dossier:
+def extend(request: HttpRequest, code: str, payload: ExtendIn) -> HttpResponse:
     return _act(
         request, code, services.extend_dossier, new_due_at=payload.new_due_at, reason=payload.reason
     )
 
 
 @router.post("/{code}/stop", response=DossierDetailOut, summary="Dừng xử lý")
-def stop(request: HttpRequest, code: str, payload: ReasonIn) -> Dossier:
+def stop(request: HttpRequest, code: str, payload: ReasonIn) -> HttpResponse:
     return _act(request, code, services.stop_dossier, reason=payload.reason)
 
 
 @router.post("/{code}/withdraw", response=DossierDetailOut, summary="Rút hồ sơ")
-def withdraw(request: HttpRequest, code: str, payload: NoteIn) -> Dossier:
+def withdraw(request: HttpRequest, code: str, payload: NoteIn) -> HttpResponse:
     return _act(request, code, services.withdraw_dossier, reason=payload.note)
 
 
 @router.post("/{code}/return", response=DossierDetailOut, summary="Trả kết quả")
-def return_result(request: HttpRequest, code: str, payload: NoteIn) -> Dossier:
+def return_result(request: HttpRequest, code: str, payload: NoteIn) -> HttpResponse:
     return _act(request, code, services.return_result, note=payload.note)
 
 
@@ -496,18 +442,18 @@ def attach_result(
     code: str,
     file: UploadedFile = File(...),  # noqa: B008
     title: str = Form(...),
-) -> Reply[Dossier]:
+) -> HttpResponse:
     user = _user(request)
     dossier = get_dossier_for(user, code)
     content = read_upload(file)
     services.attach_result(
         actor=user, dossier=dossier, content=content, name=file.name or "ket-qua", title=title
     )
-    return Reply(201, _detail(request, code))
+    return _detail(request, code, 201)
 
 
 @router.post("/{code}/rate", response=DossierDetailOut, summary="Đánh giá mức độ hài lòng")
-def rate(request: HttpRequest, code: str, payload: RateIn) -> Dossier:
+def rate(request: HttpRequest, code: str, payload: RateIn) -> HttpResponse:
     return _act(
         request, code, services.rate_dossier, rating=payload.rating, comment=payload.comment
     )
@@ -604,8 +550,8 @@ class LookupOut(Schema):
     throttle=[AnonRateThrottle(f"{settings.LOOKUP_RATE_PER_MINUTE}/m")],
     summary="Tra cứu hồ sơ bằng mã hồ sơ và số điện thoại hoặc số giấy tờ của người nộp",
 )
-def lookup(request: HttpRequest, code: str, factor: str) -> dict[str, Any]:
-    return lookup_dossier(code, factor)
+def lookup(request: HttpRequest, code: str, factor: str) -> HttpResponse:
+    return api_response(request, lookup_document(code, factor))
 
 
 # --- statistics ------------------------------------------------------------------------------
