@@ -106,7 +106,10 @@ def record(
         object_id = object_id or str(target.pk)
         object_label = object_label or str(target)
     ctx = context.current()
-    with transaction.atomic():
+    # No savepoint inside the caller's transaction (two statements fewer per change): an error
+    # here must undo the change it describes anyway, and atomic(savepoint=False) marks the
+    # outer transaction for rollback.
+    with transaction.atomic(savepoint=False):
         head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
         if head is None:
             head = AuditChainHead.objects.create(pk=1, sequence=0, entry_hash=GENESIS_HASH)

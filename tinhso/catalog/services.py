@@ -24,7 +24,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Q, QuerySet
+from django.db.models import Exists, Max, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from tinhso.audit.services import record
@@ -1032,6 +1032,32 @@ def open_version_for_submission(
             code="agency_not_implementing",
             errors={"agency": "Cơ quan này không thực hiện thủ tục đã chọn."},
         )
+    return version
+
+
+def open_version_for_dossier(
+    procedure_code: str, agency: Agency, at: dt.datetime
+) -> ProcedureVersion:
+    """:func:`open_version_for_submission` with only what creating a dossier reads: the version
+    (with its procedure and sector), its components and its fees — three queries instead of
+    six, and no implementing agencies loaded (a commune procedure has dozens of them) nor
+    process steps. Whenever there is something to refuse, the full function answers, so the
+    errors are the same."""
+    day = timezone.localdate(at)
+    implemented = ProcedureVersion.implementing_agencies.through.objects.filter(
+        procedureversion_id=OuterRef("pk"), agency_id=agency.pk
+    )
+    version = (
+        ProcedureVersion.objects.filter(procedure__code=(procedure_code or "").strip().upper())
+        .filter(_in_force(day))
+        .exclude(procedure__retired_on__lte=day)
+        .select_related("procedure", "sector")
+        .annotate(is_implemented=Exists(implemented))
+        .prefetch_related("components", "fees")
+        .first()
+    )
+    if version is None or not getattr(version, "is_implemented", False):
+        return open_version_for_submission(procedure_code, agency, at)
     return version
 
 

@@ -71,12 +71,21 @@ def resolve_components(
 
 def attach(dossier: Dossier, resolved: dict[str, list[Any]], *, actor: Any) -> int:
     now = timezone.now()
+    wanted = [document.pk for documents in resolved.values() for document in documents]
+    # Which documents are already in another dossier ("provide once"): one query for all.
+    used_elsewhere = (
+        set(
+            DossierDocument.objects.filter(document_id__in=wanted)
+            .exclude(dossier=dossier)
+            .values_list("document_id", flat=True)
+        )
+        if wanted
+        else set()
+    )
     links = []
     for code, documents in resolved.items():
         for document in documents:
-            reused = (
-                DossierDocument.objects.filter(document=document).exclude(dossier=dossier).exists()
-            )
+            reused = document.pk in used_elsewhere
             links.append(
                 DossierDocument(
                     dossier=dossier,

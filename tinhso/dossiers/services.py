@@ -16,7 +16,7 @@ from tinhso.attachments.services import atomic_with_files, issue_result_document
 from tinhso.audit.services import actor_label_for, record
 from tinhso.calendar.services import working_days_between
 from tinhso.catalog.models import ProcedureVersion
-from tinhso.catalog.services import open_version_for_submission, validate_form_data
+from tinhso.catalog.services import open_version_for_dossier, validate_form_data
 from tinhso.dossiers import deadlines, standard_forms
 from tinhso.dossiers.access import require_may_act, role_holding_agency, roles_in
 from tinhso.dossiers.components import attach, resolve_components
@@ -105,7 +105,8 @@ def _now() -> dt.datetime:
 def _fee_total(version: ProcedureVersion) -> int:
     """The standard fee: the first fee line. Further lines are usually alternative rates
     (students, extra copies); the officer sets the exact amount when asking for payment."""
-    first = version.fees.order_by("position").first()
+    # From the fee lines the submission already prefetched (no query then).
+    first = min(version.fees.all(), key=lambda fee: fee.position, default=None)
     return int(first.amount) if first else 0
 
 
@@ -204,7 +205,7 @@ def submit_dossier(
         if existing is not None:
             return existing, False
     agency = find_agency(agency_code)
-    version = open_version_for_submission(procedure_code, agency, _now())
+    version = open_version_for_dossier(procedure_code, agency, _now())
     if version.online_mode == ProcedureVersion.OnlineMode.NONE:
         raise Conflict(
             f"Thủ tục {version.procedure.code} chưa cung cấp dịch vụ công trực tuyến; "
@@ -266,7 +267,7 @@ def receive_in_person(
         return existing
     if channel not in (Channel.DIRECT, Channel.POST):
         raise InvalidInput("Kênh tiếp nhận tại quầy là 1 (trực tiếp) hoặc 3 (bưu chính).")
-    version = open_version_for_submission(procedure_code, agency, _now())
+    version = open_version_for_dossier(procedure_code, agency, _now())
     cleaned_form = validate_form_data(version, form_data)
     person = applicant.cleaned()
     _check_return_method(return_method)
@@ -278,7 +279,7 @@ def receive_in_person(
         required=False,
         staff=True,
     )
-    required = set(version.components.filter(is_required=True).values_list("code", flat=True))
+    required = {c.code for c in version.components.all() if c.is_required}
     missing = sorted(required - set(components_checked) - set(scans))
     if missing:
         raise InvalidInput(
@@ -347,6 +348,12 @@ def accept_dossier(*, actor: User, dossier: Dossier) -> Dossier:
     require_may_act(actor, dossier, rule)
     now = _now()
     due = deadlines.legal_due(dossier.procedure_version, now)
+    # The receipt's snapshot is validated before the transaction, so the transaction (and the
+    # audit chain's lock it takes) only stores it; a refused transition discards it.
+    receipt = standard_forms.prepare(
+        FormKind.RECEIPT,
+        standard_forms.receipt_data(dossier, actor.full_name, received_at=now, due_at=due),
+    )
     with transaction.atomic():
         dossier = apply_transition(
             dossier,
@@ -358,12 +365,7 @@ def accept_dossier(*, actor: User, dossier: Dossier) -> Dossier:
             due_at=due,
             data={"due_at": due.isoformat()},
         )
-        standard_forms.issue_form(
-            dossier,
-            FormKind.RECEIPT,
-            standard_forms.receipt_data(dossier, actor.full_name),
-            actor=actor,
-        )
+        standard_forms.store_form(dossier, receipt, actor=actor)
     return dossier
 
 

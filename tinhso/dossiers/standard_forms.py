@@ -17,9 +17,8 @@ from django.utils import timezone
 from tinhso.dossiers.models import Dossier, DossierStep, IssuedForm, ReturnMethod, Timeliness
 from tinhso.lib.errors import Conflict, InvalidInput
 from tinhso.organizations.models import Agency
-from tinhso.organizations.services import ancestors
 from tinhso.printing.schemas import MAX_REGISTER_ROWS
-from tinhso.printing.services import FormKind, prepare_form, render_form
+from tinhso.printing.services import FormKind, PreparedForm, prepare_form, render_form
 
 RETURN_PLACES = {
     ReturnMethod.DESK: "Bộ phận Một cửa",
@@ -37,9 +36,21 @@ def lookup_url(code: str) -> str:
     return f"{settings.PUBLIC_URL}/tra-cuu/?ma={code}"
 
 
+def _root(agency: Agency) -> Agency:
+    """The top of the agency's tree, through the parents already loaded (the dossier chokepoint
+    selects ``agency__parent``), loading the others one by one."""
+    seen = {agency.pk}
+    current = agency
+    while current.parent_id is not None and current.parent_id not in seen:
+        seen.add(current.parent_id)
+        parent = current.parent
+        assert parent is not None
+        current = parent
+    return current
+
+
 def _place(agency: Agency) -> str:
-    chain = [agency, *ancestors(agency)]
-    root = chain[-1]
+    root = _root(agency)
     name = root.administrative_unit.name if root.administrative_unit else root.name
     for prefix in ("Ủy ban nhân dân ", "UBND ", "Thành phố ", "Tỉnh ", "tỉnh ", "thành phố "):
         if name.startswith(prefix):
@@ -74,8 +85,18 @@ def _processing_time(dossier: Dossier) -> str:
     return f"{amount} {version.get_processing_time_unit_display().lower()}"
 
 
-def receipt_data(dossier: Dossier, officer_name: str) -> dict[str, Any]:
-    assert dossier.received_at is not None and dossier.due_at is not None
+def receipt_data(
+    dossier: Dossier,
+    officer_name: str,
+    *,
+    received_at: dt.datetime | None = None,
+    due_at: dt.datetime | None = None,
+) -> dict[str, Any]:
+    """``received_at`` and ``due_at`` default to the dossier's (given when the receipt is
+    prepared before the reception is stored)."""
+    received_at = received_at or dossier.received_at
+    due_at = due_at or dossier.due_at
+    assert received_at is not None and due_at is not None
     return {
         **_header(dossier),
         "components": [
@@ -83,8 +104,8 @@ def receipt_data(dossier: Dossier, officer_name: str) -> dict[str, Any]:
             for c in dossier.procedure_version.components.all()
         ],
         "processing_time": _processing_time(dossier),
-        "received_at": dossier.received_at,
-        "due_at": dossier.due_at,
+        "received_at": received_at,
+        "due_at": due_at,
         "return_method": RETURN_PLACES[ReturnMethod(dossier.return_method)],
         "officer_name": officer_name,
     }
@@ -171,9 +192,19 @@ def control_sheet_data(dossier: Dossier) -> dict[str, Any]:
 def issue_form(dossier: Dossier, kind: FormKind, data: dict[str, Any], *, actor: Any) -> IssuedForm:
     """Validate ``data`` against the form's schema and store the snapshot (cheap; the PDF is
     produced on first download). Runs inside the caller's transaction."""
+    return store_form(dossier, prepare(kind, data), actor=actor)
+
+
+def prepare(kind: FormKind, data: dict[str, Any]) -> PreparedForm:
+    """The validated snapshot, for a caller that validates before its transaction and stores
+    inside it with :func:`store_form`."""
+    return prepare_form(kind, data)
+
+
+def store_form(dossier: Dossier, prepared: PreparedForm, *, actor: Any) -> IssuedForm:
+    """Store a prepared snapshot as issued, inside the action's transaction."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("issue_form must run inside the action's transaction")
-    prepared = prepare_form(kind, data)
     return IssuedForm.objects.create(
         dossier=dossier,
         kind=prepared.kind,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.db import transaction
 from django.utils import timezone
@@ -210,7 +210,13 @@ def preferences_for(user: User) -> Preferences:
     """Saved choices, or the defaults: e-mail when the account has an address; otherwise SMS
     to the account's phone. One channel by default — SMS costs the province per message, and
     the person adds more on the preferences page."""
-    saved = NotificationPreference.objects.filter(user=user).first()
+    saved: NotificationPreference | None
+    relation = User.notification_preference.related
+    if relation.is_cached(user):
+        # Loaded with the user (``_applicant_account``); no row is cached as None.
+        saved = cast(NotificationPreference | None, relation.get_cached_value(user))
+    else:
+        saved = NotificationPreference.objects.filter(user=user).first()
     if saved is not None:
         return Preferences(
             email=saved.email_enabled,
@@ -317,11 +323,23 @@ def applicant_context(dossier: Dossier, note: str) -> dict[str, str]:
     }
 
 
+def _applicant_account(dossier: Dossier) -> User | None:
+    """The applicant's account with their channel choice, in one query when the caller has not
+    loaded the account already."""
+    if dossier.applicant_id is None or Dossier.applicant.is_cached(dossier):
+        return dossier.applicant
+    return (
+        User.objects.select_related("notification_preference")
+        .filter(pk=dossier.applicant_id)
+        .first()
+    )
+
+
 def applicant_recipients(dossier: Dossier) -> dict[str, str]:
     """Channel → address for this dossier. With an account: the person's choice (e-mail to the
     address given on the dossier, else the account's). Without one (received at the desk):
     e-mail if an address was given, else SMS to the phone."""
-    account = dossier.applicant
+    account = _applicant_account(dossier)
     if account is not None:
         choice = preferences_for(account)
         recipients = {}

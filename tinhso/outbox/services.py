@@ -12,7 +12,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -106,30 +106,56 @@ def enqueue(
         except (TypeError, ValueError):
             raise _problem("payload phải là dữ liệu JSON.", "payload") from None
 
-    existing = OutboxMessage.objects.filter(idempotency_key=key).first()
-    if existing is None:
-        now = timezone.now()
-        try:
-            with transaction.atomic():
-                return OutboxMessage.objects.create(
-                    channel=channel,
-                    recipient=clean_recipient,
-                    subject=clean_subject,
-                    body=clean_body,
-                    html=clean_html,
-                    payload=payload,
-                    idempotency_key=key,
-                    next_attempt_at=now,
-                    created_at=now,
-                )
-        except IntegrityError:  # a concurrent transaction enqueued the same key and committed
-            existing = OutboxMessage.objects.get(idempotency_key=key)
+    now = timezone.now()
+    message = OutboxMessage(
+        channel=channel,
+        recipient=clean_recipient,
+        subject=clean_subject,
+        body=clean_body,
+        html=clean_html,
+        payload=payload,
+        idempotency_key=key,
+        next_attempt_at=now,
+        created_at=now,
+    )
+    if _insert_unless_key_taken(message):
+        return message
+    existing = OutboxMessage.objects.get(idempotency_key=key)
     if existing.channel != channel or existing.recipient != clean_recipient:
         raise Conflict(
             f"Khoá chống trùng {key!r} đã dùng cho thư khác ({existing.channel} tới "
             f"{existing.recipient})."
         )
     return existing
+
+
+def _insert_unless_key_taken(message: OutboxMessage) -> bool:
+    """Insert ``message`` unless its idempotency key is taken, in one statement (``INSERT … ON
+    CONFLICT DO NOTHING RETURNING``, PostgreSQL and SQLite ≥ 3.35) instead of a look-up, a
+    savepoint, the insert and its release: the common case on every dossier change. False when
+    the key is taken, by a committed message or by a concurrent transaction that commits
+    (PostgreSQL waits for it on the unique index, as the plain insert did)."""
+    meta = OutboxMessage._meta
+    fields = [field for field in meta.concrete_fields if not field.primary_key]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(field.column) for field in fields)
+    placeholders = ", ".join(["%s"] * len(fields))
+    values = [field.get_db_prep_save(field.pre_save(message, True), connection) for field in fields]
+    key_column = quote(meta.get_field("idempotency_key").column)
+    # Only quoted names from the model's metadata in the text; the values are parameters.
+    sql = (
+        f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({placeholders}) "  # noqa: S608
+        f"ON CONFLICT ({key_column}) DO NOTHING RETURNING {quote(meta.pk.column)}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        row = cursor.fetchone()
+    if row is None:
+        return False
+    message.pk = row[0]
+    message._state.adding = False
+    message._state.db = connection.alias
+    return True
 
 
 def messages(state: str | None = None) -> QuerySet[OutboxMessage]:
