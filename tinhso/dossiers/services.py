@@ -18,7 +18,13 @@ from tinhso.calendar.services import working_days_between
 from tinhso.catalog.models import ProcedureVersion
 from tinhso.catalog.services import open_version_for_dossier, validate_form_data
 from tinhso.dossiers import deadlines, standard_forms
-from tinhso.dossiers.access import require_may_act, role_holding_agency, roles_in
+from tinhso.dossiers.access import (
+    StepRef,
+    permitted_actions,
+    require_may_act,
+    role_holding_agency,
+    roles_in,
+)
 from tinhso.dossiers.components import attach, resolve_components
 from tinhso.dossiers.models import (
     ApplicantKind,
@@ -900,49 +906,23 @@ def rate_dossier(*, actor: User, dossier: Dossier, rating: int, comment: str = "
 
 
 def allowed_actions(user: Any, dossier: Dossier) -> list[str]:
-    """The actions ``user`` may take on ``dossier`` now (for the UI and the API)."""
-    from tinhso.dossiers.workflow import APPLICANT, TRANSITIONS
-
-    memo: dict[int, set[str]] = {}
-
-    def roles(agency: Any) -> set[str]:
-        if agency.pk not in memo:
-            memo[agency.pk] = roles_in(user, agency)
-        return memo[agency.pk]
-
-    # Uses the prefetched steps when the caller prefetched them (the detail view does).
-    active = [s for s in dossier.steps.all() if s.state == DossierStep.State.ACTIVE]
-    extended: bool | None = None
-    actions = []
-    for action, rule in TRANSITIONS.items():
-        if dossier.status not in rule.sources:
-            continue
-        if action == "rate" and dossier.rating is not None:
-            continue
-        if action == "extend":
-            if extended is None:
-                extended = Extension.objects.filter(dossier=dossier).exists()
-            if extended:
-                continue
-        if action == "complete_step":
-            if any(roles(s.agency) & {s.role, Role.HEAD_OF_UNIT, Role.LEADER} for s in active):
-                actions.append(action)
-            continue
-        applicant_may = (
-            APPLICANT in rule.actors
-            and dossier.applicant_id is not None
-            and dossier.applicant_id == user.pk
-        )
-        if (
-            applicant_may
-            or roles(dossier.agency) & set(rule.actors)
-            or (
-                action in {"request_supplement", "require_payment", "stop"}
-                and any(roles(s.agency) & set(rule.actors) for s in active)
-            )
-        ):
-            actions.append(action)
-    return actions
+    """The actions ``user`` may take on ``dossier`` now (for the UI and the API); the rule is
+    ``access.permitted_actions``, shared with the API's plain-SQL dossier document."""
+    # Uses the prefetched steps when the caller prefetched them (the dossier pages do).
+    steps = [
+        StepRef(step.agency, step.role, step.is_inter_agency, step.state)
+        for step in dossier.steps.all()
+        if step.state == DossierStep.State.ACTIVE
+    ]
+    return permitted_actions(
+        user,
+        status=dossier.status,
+        rating=dossier.rating,
+        applicant_id=dossier.applicant_id,
+        agency=dossier.agency,
+        steps=steps,
+        has_extension=lambda: Extension.objects.filter(dossier=dossier).exists(),
+    )
 
 
 __all__ = [
