@@ -17,6 +17,8 @@ server is stopped (``pg_ctl stop -m immediate``) and the directory removed.
 PostgreSQL refuses to run as root: as root, the server programs run as the ``postgres`` system
 user (Debian's package creates it; TINHSO_PG_USER names another) and the directory is given to it.
 
+TINHSO_PG_SETTINGS overrides server settings (``shared_buffers=4GB work_mem=16MB``).
+
 Binaries: TINHSO_PG_BINDIR if set, else the newest /usr/lib/postgresql/*/bin (Debian keeps
 them off PATH), else ``pg_config --bindir``, else the directory of ``initdb`` on PATH.
 Version 15 or later is required. Dependency-free: standard library only.
@@ -71,6 +73,18 @@ INSTALL_HINT = (
 
 class ClusterError(RuntimeError):
     """Something went wrong while preparing, starting or stopping the cluster."""
+
+
+def extra_settings(text: str) -> dict[str, str]:
+    """``TINHSO_PG_SETTINGS="shared_buffers=4GB work_mem=16MB"``: server settings over the
+    defaults (the benchmark gives PostgreSQL the memory a production server would have)."""
+    result = {}
+    for item in text.replace(",", " ").split():
+        name, sep, value = item.partition("=")
+        if not sep or not re.fullmatch(r"[a-z_]+", name) or not re.fullmatch(r"[\w.]+", value):
+            raise ClusterError(f"TINHSO_PG_SETTINGS: cần tên=giá trị, không hiểu {item!r}")
+        result[name] = value
+    return result
 
 
 class _SignalError(Exception):
@@ -300,7 +314,8 @@ class Cluster:
 
     def _configure(self) -> None:
         assert self.directory is not None
-        lines = [f"{name} = {value}" for name, value in SERVER_SETTINGS.items()]
+        settings = {**SERVER_SETTINGS, **extra_settings(os.environ.get("TINHSO_PG_SETTINGS", ""))}
+        lines = [f"{name} = {value}" for name, value in settings.items()]
         lines.append(f"unix_socket_directories = '{self.directory}'")
         with (self.data_dir / "postgresql.conf").open("a", encoding="utf-8") as conf:
             conf.write("\n# tinhso scripts/pg_cluster.py: throwaway test cluster\n")

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import connection
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Count, Max, Min
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -39,9 +39,16 @@ from tinhso.bench.load import (
     wrk_script,
 )
 from tinhso.bench.seed import add_submitted, has_bench_data
-from tinhso.catalog.models import ProcedureVersion
-from tinhso.dossiers.models import Dossier, Status
-from tinhso.identity.models import Role, RoleAssignment, User
+from tinhso.catalog.models import Procedure, ProcedureVersion
+from tinhso.dossiers.models import (
+    Dossier,
+    DossierDocument,
+    DossierEvent,
+    DossierStep,
+    Extension,
+    Status,
+)
+from tinhso.identity.models import ApiToken, Role, RoleAssignment, User
 from tinhso.identity.tokens import create_token, revoke_token
 from tinhso.lib.errors import Conflict
 from tinhso.organizations.models import Agency
@@ -558,6 +565,52 @@ def verdicts(endpoints: dict[str, dict[str, Any]], probes: dict[str, Any]) -> li
     return result
 
 
+def prewarm(log: Log) -> dict[str, Any]:
+    """Loads the tables the endpoints read, with their indexes, into PostgreSQL's shared
+    buffers (``pg_prewarm``), so that a run measures a server whose working set is in memory —
+    as a busy production server's is — rather than whatever the OS page cache kept since the
+    seed (this VM reclaims it: a run straight after a seed read much of the 1 M province from
+    disk). Skipped, and said so, where the extension cannot be created."""
+    if connection.vendor != "postgresql":
+        return {"done": False, "reason": "not PostgreSQL"}
+    tables = [
+        model._meta.db_table
+        for model in (
+            Dossier,
+            DossierStep,
+            DossierEvent,
+            DossierDocument,
+            Extension,
+            ProcedureVersion,
+            Procedure,
+            Agency,
+            User,
+            RoleAssignment,
+            ApiToken,
+        )
+    ]
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("CREATE EXTENSION IF NOT EXISTS pg_prewarm")
+            cursor.execute(
+                "SELECT COALESCE(SUM(pg_prewarm(c.oid)), 0) FROM pg_class c "
+                "WHERE c.relname = ANY(%s) OR c.oid IN (SELECT i.indexrelid FROM pg_index i "
+                "JOIN pg_class t ON t.oid = i.indrelid WHERE t.relname = ANY(%s))",
+                [tables, tables],
+            )
+            blocks = int(cursor.fetchone()[0])
+            cursor.execute("SELECT setting::bigint FROM pg_settings WHERE name = 'shared_buffers'")
+            buffers = int(cursor.fetchone()[0])
+    except DatabaseError as exc:
+        log(f"Không nạp trước được bảng vào bộ đệm (pg_prewarm): {exc}")
+        return {"done": False, "reason": str(exc).strip()}
+    megabytes = round(blocks * 8 / 1024)
+    log(f"Đã nạp trước {megabytes} MB bảng và chỉ mục vào shared_buffers.")
+    if blocks > buffers:
+        log("Cảnh báo: bảng lớn hơn shared_buffers — đặt TINHSO_PG_SETTINGS=shared_buffers=…")
+    return {"done": True, "megabytes": megabytes, "fits_in_shared_buffers": blocks <= buffers}
+
+
 def _database() -> dict[str, Any]:
     info: dict[str, Any] = {"vendor": connection.vendor}
     if connection.vendor == "postgresql":
@@ -604,6 +657,7 @@ def run(options: RunOptions, log: Log) -> dict[str, Any]:
     started = dt.datetime.now(dt.UTC)
     clock = time.monotonic()
     plan = prepare(options, pool_size(options), log)
+    warmed = prewarm(log)
     results: dict[str, dict[str, Any]] = {}
 
     def stop(signum: int, frame: Any) -> None:
@@ -636,7 +690,7 @@ def run(options: RunOptions, log: Log) -> dict[str, Any]:
         "started_at": started.isoformat(timespec="seconds"),
         "seconds": round(time.monotonic() - clock, 1),
         "machine": _machine(),
-        "database": _database(),
+        "database": {**_database(), "prewarm": warmed},
         "dataset": plan.facts,
         "server": {
             "command": "gunicorn tinhso.wsgi",

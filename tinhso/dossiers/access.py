@@ -120,15 +120,30 @@ def received_by_my_agencies(user: Any) -> QuerySet[Dossier]:
 
 
 def get_dossier_for(user: Any, code: str, *, for_write: bool = False) -> Dossier:
-    queryset = visible_dossiers(user).select_related(
-        "agency__parent", "procedure_version__procedure"
-    )
+    """The dossier with ``code`` if ``user`` may see it (:func:`may_see`, the rule of
+    :func:`visible_dossiers`), else NotFound. Read by its unique code, then checked: the steps
+    are read only when the receiving agency does not already decide."""
+    queryset = Dossier.objects.select_related("agency__parent", "procedure_version__procedure")
     if for_write:
         queryset = queryset.select_for_update(of=("self",), no_key=True)
-    dossier = queryset.filter(code=code.strip().upper()).first()
-    if dossier is None:
+    dossier = next(iter(queryset.filter(code=code.strip().upper()).order_by()[:1]), None)
+    if dossier is None or not may_see(
+        user,
+        applicant_id=dossier.applicant_id,
+        agency=dossier.agency,
+        steps=_step_refs(dossier),
+    ):
         raise _not_found(code)
     return dossier
+
+
+def _step_refs(dossier: Dossier) -> Iterator[StepRef]:
+    """The dossier's steps, read when first iterated."""
+    rows = DossierStep.objects.filter(dossier=dossier).values_list(
+        "agency_id", "agency__parent_id", "role", "is_inter_agency", "state"
+    )
+    for agency_id, parent_id, role, is_inter_agency, state in rows:
+        yield StepRef(AgencyRef(agency_id, parent_id), role, is_inter_agency, state)
 
 
 class AgencyTree:

@@ -95,3 +95,14 @@ def test_cluster_serves_the_database_and_is_removed_afterwards():
     assert not directory.exists()
     assert cluster.directory is None
     assert shutil.which("true")  # the process is intact after the signal mask was restored
+
+
+def test_extra_server_settings_are_parsed_and_junk_is_refused() -> None:
+    assert pg_cluster.extra_settings("shared_buffers=4GB, work_mem=16MB") == {
+        "shared_buffers": "4GB",
+        "work_mem": "16MB",
+    }
+    assert pg_cluster.extra_settings("") == {}
+    for junk in ("shared_buffers", "x=1;DROP", "Bad=1", "a='b'"):
+        with pytest.raises(pg_cluster.ClusterError):
+            pg_cluster.extra_settings(junk)
