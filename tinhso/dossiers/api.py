@@ -296,17 +296,17 @@ class PageIn(Schema):
 def worklist(
     request: HttpRequest, filters: Query[WorklistFilter], paging: Query[PageIn]
 ) -> HttpResponse:
-    dossiers = visible_dossiers(request.user)
-    if filters.status:
-        dossiers = dossiers.filter(status=filters.status)
+    received_by = None
     if filters.agency:
         # Resolved first, so that the page is read along the worklist index (agency, status,
         # due_at, id) rather than through a join on the agency's codes.
         code = filters.agency.upper()
-        agency_ids = list(
+        received_by = list(
             Agency.objects.filter(Q(code=code) | Q(identifier=code)).values_list("pk", flat=True)
         )
-        dossiers = dossiers.filter(agency_id__in=agency_ids)
+    dossiers = visible_dossiers(request.user, received_by)
+    if filters.status:
+        dossiers = dossiers.filter(status=filters.status)
     if filters.procedure:
         dossiers = dossiers.filter(procedure_version__procedure__code=filters.procedure)
     if filters.overdue:

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from tinhso.identity.models import Role, RoleAssignment, User
 from tinhso.lib.errors import NotFound
-from tinhso.lib.sql import instant, table
+from tinhso.lib.sql import Loader, fetch, table
 from tinhso.organizations.models import Agency
 from tinhso.organizations.services import descendant_ids, find_agency, parent_map
 
@@ -26,46 +26,29 @@ def active_assignments(user: Any, on: dt.date | None = None) -> list[RoleAssignm
     cache_key = f"_tinhso_assignments_{day.isoformat()}"
     cached = getattr(user, cache_key, None)
     if cached is None:
+        assignments, agencies, sql = _assignments_query()
+        width = len(assignments.fields)
         cached = []
-        for agency in Agency.objects.raw(
-            _assignments_sql(), [user.pk, day, day, Agency.Status.ACTIVE]
-        ):
-            assignment = RoleAssignment.from_db(
-                "default",
-                ["id", "user_id", "agency_id", "role", "valid_from", "valid_to", "created_at"],
-                [
-                    agency.assignment_pk,  # type: ignore[attr-defined]
-                    user.pk,
-                    agency.pk,
-                    agency.assignment_role,  # type: ignore[attr-defined]
-                    _day(agency.assignment_from),  # type: ignore[attr-defined]
-                    _day(agency.assignment_to),  # type: ignore[attr-defined]
-                    instant(agency.assignment_created),  # type: ignore[attr-defined]
-                ],
-            )
-            assignment.agency = agency
+        for row in fetch(sql, [user.pk, day, day, Agency.Status.ACTIVE]):
+            assignment = assignments.load(row[:width])
+            assignment.agency = agencies.load(row[width:])
             cached.append(assignment)
         setattr(user, cache_key, cached)
     return cached
 
 
 @cache
-def _assignments_sql() -> str:  # built once the models are ready
+def _assignments_query() -> tuple[Loader, Loader, str]:
+    assignments, agencies = Loader(RoleAssignment), Loader(Agency)
     return (
-        "SELECT a.*, ra.id AS assignment_pk, ra.role AS assignment_role, "  # noqa: S608
-        "ra.valid_from AS assignment_from, ra.valid_to AS assignment_to, "
-        "ra.created_at AS assignment_created "
+        assignments,
+        agencies,
+        f"SELECT {assignments.columns('ra')}, {agencies.columns('a')} "  # noqa: S608
         f"FROM {table(RoleAssignment)} ra JOIN {table(Agency)} a ON a.id = ra.agency_id "
         "WHERE ra.user_id = %s AND ra.valid_from <= %s "
         "AND (ra.valid_to IS NULL OR ra.valid_to >= %s) AND a.status = %s "
-        "ORDER BY ra.id"
+        "ORDER BY ra.id",
     )
-
-
-def _day(value: Any) -> dt.date | None:
-    if value is None or isinstance(value, dt.date):
-        return value
-    return dt.date.fromisoformat(str(value))
 
 
 def has_role(user: Any, role: Role | str, agency: Agency | None = None) -> bool:

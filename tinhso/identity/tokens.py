@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+from functools import cache
 from typing import Any
 
 from django.db import transaction
@@ -13,7 +14,7 @@ from django.utils import timezone
 from tinhso.audit.services import record
 from tinhso.identity.models import ApiToken, User
 from tinhso.lib.errors import InvalidInput, NotFound
-from tinhso.lib.sql import instant, table
+from tinhso.lib.sql import Loader, fetch, instant, table
 from tinhso.lib.text import normalize_text
 
 # last_used_at is refreshed at most this often, so that reads do not become writes.
@@ -56,23 +57,27 @@ def revoke_token(*, actor: Any, prefix: str) -> ApiToken:
     return api_token
 
 
+@cache
+def _token_query() -> tuple[Loader, str]:
+    users = Loader(User)
+    return users, (
+        f"SELECT {users.columns('u')}, t.id, t.last_used_at "  # noqa: S608
+        f"FROM {table(ApiToken)} t JOIN {table(User)} u ON u.id = t.user_id "
+        "WHERE t.secret_hash = %s AND t.revoked_at IS NULL AND u.is_active"
+    )
+
+
 def user_for_token(token: str) -> User | None:
     """The active account of an unrevoked token (one plain query: it runs on every API call)."""
     if not token.startswith("tsk_"):
         return None
-    found = list(
-        User.objects.raw(
-            f"SELECT u.*, t.id AS token_pk, t.last_used_at AS token_last_used_at "  # noqa: S608
-            f"FROM {table(ApiToken)} t JOIN {table(User)} u ON u.id = t.user_id "
-            "WHERE t.secret_hash = %s AND t.revoked_at IS NULL AND u.is_active",
-            [_hash(token)],
-        )
-    )
-    if not found:
+    users, sql = _token_query()
+    rows = fetch(sql, [_hash(token)])
+    if not rows:
         return None
-    user = found[0]
+    user: User = users.load(rows[0])
+    token_pk, last_used_at = rows[0][-2], instant(rows[0][-1])
     now = timezone.now()
-    last_used_at = instant(getattr(user, "token_last_used_at", None))
     if last_used_at is None or now - last_used_at > TOUCH_INTERVAL:
-        ApiToken.objects.filter(pk=user.token_pk).update(last_used_at=now)  # type: ignore[attr-defined]
+        ApiToken.objects.filter(pk=token_pk).update(last_used_at=now)
     return user

@@ -22,6 +22,9 @@ def table(model: type[Model]) -> str:
 
 
 def fetch(sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+    """Rows of a statement run through Django's cursor (so errors, query logging and counting
+    see it). Tried and dropped: server-side prepared statements on PostgreSQL made no
+    measurable difference here (docs/performance.md)."""
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return list(cursor.fetchall())
@@ -44,3 +47,34 @@ def instant(value: Any) -> dt.datetime | None:
 
 def json_value(value: Any) -> Any:
     return json.loads(value) if isinstance(value, str | bytes) else value
+
+
+class Loader:
+    """Model instances from plain-SQL rows: ``columns(alias)`` names every concrete field's
+    column for a SELECT, ``load(values)`` applies the conversions the ORM would (the backend's
+    and the fields') and builds the instance with ``Model.from_db``."""
+
+    def __init__(self, model: type[Model]) -> None:
+        self.model = model
+        self.fields = list(model._meta.concrete_fields)
+        self.attnames = [field.attname for field in self.fields]
+        self._converters: list[tuple[int, list[Any], Any]] | None = None
+
+    def columns(self, alias: str) -> str:
+        quote = connection.ops.quote_name
+        return ", ".join(f"{alias}.{quote(field.column)}" for field in self.fields)
+
+    def load(self, values: Sequence[Any]) -> Any:
+        if self._converters is None:
+            self._converters = []
+            for index, field in enumerate(self.fields):
+                column = field.get_col(self.model._meta.db_table)
+                found = connection.ops.get_db_converters(column)
+                found += field.get_db_converters(connection)  # type: ignore[attr-defined]
+                if found:
+                    self._converters.append((index, found, column))
+        row = list(values[: len(self.fields)])
+        for index, converters, column in self._converters:
+            for converter in converters:
+                row[index] = converter(row[index], column, connection)
+        return self.model.from_db(connection.alias, self.attnames, row)

@@ -129,3 +129,38 @@ def test_lookup_and_worklist_documents_match_their_schemas(
     assert client.get("/api/v1/dossiers", {"page": 2}).json() == {"items": [], "count": 1}
     assert client.get("/api/v1/dossiers", {"page": 0}).status_code == 422
     assert client.get("/api/v1/dossiers", {"page_size": 101}).status_code == 422
+
+
+def test_visibility_restricted_to_receiving_agencies_equals_the_general_rule(
+    procedure: ProcedureVersion,
+    citizen: Any,
+    one_stop_officer: Any,
+    specialist: Any,
+    other_agency_officer: Any,
+    provincial_administrator: Any,
+    province: dict[str, Any],
+) -> None:
+    for n, agency_code in enumerate(["000.00.02.H99", "000.00.04.H99"]):
+        services.submit_dossier(
+            actor=citizen,
+            procedure_code=CODE,
+            agency_code=agency_code,
+            form_data={"purpose": "Xin việc"},
+            components=declaration(citizen),
+            idempotency_key=f"r-{n}",
+        )
+    choices = [[province[name].pk] for name in ("centre", "justice", "construction", "root")]
+    choices += [[province["centre"].pk, province["justice"].pk], []]
+    seen = 0
+    users = (citizen, one_stop_officer, specialist, other_agency_officer, provincial_administrator)
+    for user in users:
+        for received_by in choices:
+            general = set(
+                visible_dossiers(user)
+                .filter(agency_id__in=received_by)
+                .values_list("code", flat=True)
+            )
+            restricted = set(visible_dossiers(user, received_by).values_list("code", flat=True))
+            assert restricted == general, (user.username, received_by)
+            seen += len(general)
+    assert seen > 0
