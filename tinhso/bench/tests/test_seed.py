@@ -15,7 +15,9 @@ import pytest
 from django.utils import timezone
 
 from tinhso.bench import seed as bench_seed
+from tinhso.bench.load import Request
 from tinhso.bench.province import ROOT, SUFFIX, USER_PREFIX
+from tinhso.bench.runner import consumed
 from tinhso.bench.workdays import WorkingDays
 from tinhso.calendar.services import add_working_days, add_working_hours
 from tinhso.dossiers import deadlines
@@ -174,6 +176,11 @@ def _reception_pool_takes_numbers_from_the_counters() -> None:
     for prefix, count in per_day.items():
         day = dt.datetime.strptime(prefix[-6:], "%y%m%d").date()
         assert DossierCounter.objects.get(agency=agency, day=day).last_number == count
+    # How much of the pool a stage used up is read from the database, not from wrk's count.
+    pool = [Request("POST", f"/api/v1/dossiers/{code}/accept") for code in codes]
+    assert consumed(pool, settle=0) == 0
+    Dossier.objects.filter(code__in=[codes[0], codes[6]]).update(status=Status.RECEIVED)
+    assert consumed(pool, settle=0) == 7
 
 
 def test_working_day_arithmetic_is_the_calendar_services(db: Any) -> None:
