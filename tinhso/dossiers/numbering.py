@@ -10,6 +10,7 @@ from django.db import IntegrityError, connection, transaction
 
 from tinhso.dossiers.models import DossierCounter
 from tinhso.lib.errors import Conflict
+from tinhso.lib.sql import fetch, table
 from tinhso.organizations.models import Agency
 
 MAX_PER_DAY = 9999
@@ -25,14 +26,12 @@ def _increment(agency: Agency, day: dt.date) -> int | None:
     number = quote(meta.get_field("last_number").column)
     # Only quoted names from the model's metadata in the text; the values are parameters.
     sql = (
-        f"UPDATE {quote(meta.db_table)} SET {number} = {number} + 1 "  # noqa: S608
+        f"UPDATE {table(DossierCounter)} SET {number} = {number} + 1 "  # noqa: S608
         f"WHERE {quote(meta.get_field('agency').column)} = %s "
         f"AND {quote(meta.get_field('day').column)} = %s RETURNING {number}"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [agency.pk, connection.ops.adapt_datefield_value(day)])
-        row = cursor.fetchone()
-    return None if row is None else int(row[0])
+    rows = fetch(sql, [agency.pk, connection.ops.adapt_datefield_value(day)])
+    return int(rows[0][0]) if rows else None
 
 
 def next_dossier_code(agency: Agency, day: dt.date) -> str:

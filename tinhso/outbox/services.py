@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from tinhso.audit.services import record
 from tinhso.lib.errors import Conflict, InvalidInput, NotFound
+from tinhso.lib.sql import placeholders, table
 from tinhso.lib.text import normalize_text
 from tinhso.outbox.models import Channel, OutboxMessage, State
 
@@ -139,12 +140,12 @@ def _insert_unless_key_taken(message: OutboxMessage) -> bool:
     fields = [field for field in meta.concrete_fields if not field.primary_key]
     quote = connection.ops.quote_name
     columns = ", ".join(quote(field.column) for field in fields)
-    placeholders = ", ".join(["%s"] * len(fields))
     values = [field.get_db_prep_save(field.pre_save(message, True), connection) for field in fields]
     key_column = quote(meta.get_field("idempotency_key").column)
     # Only quoted names from the model's metadata in the text; the values are parameters.
+    values_list = placeholders(len(fields))
     sql = (
-        f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({placeholders}) "  # noqa: S608
+        f"INSERT INTO {table(OutboxMessage)} ({columns}) VALUES ({values_list}) "  # noqa: S608
         f"ON CONFLICT ({key_column}) DO NOTHING RETURNING {quote(meta.pk.column)}"
     )
     with connection.cursor() as cursor:
